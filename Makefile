@@ -1,0 +1,52 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app courier
+PO     := $(wildcard courier/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test bench translations extract-messages clean help
+
+help:
+	@echo "make run    - install, create the demo database and serve on http://localhost:$(PORT)"
+	@echo "make test   - install what the tests need and run the whole suite (browser tests included)"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(MO)
+
+run: $(VENV)/.installed translations
+	@$(FLASK) init-db
+	@$(FLASK) seed-demo
+	@echo "Mở / open http://localhost:$(PORT)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.installed-dev translations
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core" >&2; exit 1; fi; }
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o courier/translations/messages.pot .
+	$(BIN)/pybabel update -i courier/translations/messages.pot -d courier/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance build .pytest_cache

@@ -1,0 +1,108 @@
+"""courier: proof of hand-over for public-service results delivered by post."""
+from flask import Flask, request, session
+from flask_login import current_user
+
+from . import auth, config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and the access gate.
+
+    `test_config` overrides values read from the environment.
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    settings = config.from_environment()
+    settings.update(test_config or {})
+    app.config.update(settings)
+
+    # The gate runs before CSRFProtect's check, so an anonymous POST is sent to
+    # the login page rather than told its form expired.
+    app.before_request(auth.gate)
+    _init_extensions(app)
+    _register_blueprints(app)
+    app.after_request(_security_headers)
+
+    from . import cli, templating
+    cli.register(app)
+    templating.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (so every table is known to Alembic)
+    from .models.types import render_item
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.BASE_DIR / "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_item)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories="translations")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _enable_sqlite_pragmas(db.engine)
+
+
+def _enable_sqlite_pragmas(engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers (the dispatcher's board) run while a courier's sync writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _load_user(session_token: str):
+    from .models import User
+
+    return db.session.execute(
+        db.select(User).filter_by(session_token=session_token, active=True)
+    ).scalar_one_or_none()
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    choice = session.get("lang")
+    return choice if choice in current_app.config["LANGUAGES"] else "vi"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .routes import api, auth as auth_routes, citizen, courier, dispatch, errors, pwa
+
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(courier.bp, url_prefix="/courier")
+    app.register_blueprint(dispatch.bp, url_prefix="/dispatch")
+    app.register_blueprint(citizen.bp, url_prefix="/t")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(pwa.bp)
+    errors.register(app)
+
+
+def _security_headers(response):
+    # Only what every page needs now; inline script and style are not used anywhere.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
+    )
+    if current_user and getattr(current_user, "is_authenticated", False) and request.endpoint != "static":
+        # Pages with personal data must not be kept by shared caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

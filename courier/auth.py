@@ -1,0 +1,92 @@
+"""Access control: deny by default.
+
+One before_request gate checks every request. An endpoint is reachable
+without logging in only if it is marked @public (or is the static files);
+otherwise the user must be logged in and have a role the view or its
+blueprint allows. A view that declares no roles is refused to everyone, so
+forgetting a declaration fails closed.
+"""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from .models import Role
+
+PUBLIC_ENDPOINTS = {"static"}
+
+
+def public(view):
+    """Mark a view as reachable without logging in."""
+    view.is_public = True
+    return view
+
+
+def roles_allowed(*roles: Role):
+    """Restrict a view to these roles, overriding its blueprint's default."""
+    def mark(view):
+        view.allowed_roles = frozenset(roles)
+        return view
+    return mark
+
+
+def blueprint_roles(blueprint, *roles: Role):
+    """Set the roles every view of a blueprint allows unless it says otherwise."""
+    blueprint.allowed_roles = frozenset(roles)
+    return blueprint
+
+
+def wants_json() -> bool:
+    """True for API calls and for clients that asked for JSON."""
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def view_roles(endpoint: str) -> frozenset | None:
+    """The roles allowed on an endpoint, or None if it is public."""
+    view = current_app.view_functions[endpoint]
+    if endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False):
+        return None
+    roles = getattr(view, "allowed_roles", None)
+    if roles is None and "." in endpoint:
+        blueprint = current_app.blueprints.get(endpoint.rsplit(".", 1)[0])
+        roles = getattr(blueprint, "allowed_roles", None)
+    return roles or frozenset()
+
+
+def gate():
+    """before_request hook: let public endpoints through, check login and role for the rest."""
+    if request.endpoint is None:  # no route matched: let Flask answer 404/405
+        return None
+    roles = view_roles(request.endpoint)
+    if roles is None:
+        return None
+    if not current_user.is_authenticated:
+        if wants_json():
+            response = jsonify(error="unauthorised", message="Cần đăng nhập.")
+            response.status_code = 401
+            return response
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` only if it is a path on this site (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_for(user) -> str:
+    """The page a user lands on after logging in."""
+    if user.role == Role.COURIER:
+        return url_for("courier.today")
+    return url_for("dispatch.board")
+

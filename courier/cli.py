@@ -1,0 +1,61 @@
+"""Commands: `flask --app courier init-db | seed-demo | create-user`."""
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from .extensions import db
+from .models import PostOffice, Role, User
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    upgrade()
+    click.echo("Cơ sở dữ liệu đã được nâng cấp lên phiên bản mới nhất.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Fill the database with the Tam Kỳ demo data set (once) and print the demo logins."""
+    from .services.demo import seed_demo
+
+    result = seed_demo(current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    db.session.commit()
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo("Tài khoản dùng thử (demo logins):")
+    for username, password, role in result["logins"]:
+        click.echo(f"  {role:<12} {username:<10} mật khẩu: {password}")
+    for code, token in result["citizen_links"]:
+        click.echo(f"  Người dân / citizen link {code}: {base}/t/{token}")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--post-office", "post_office_code", required=True, help="The post office's code.")
+@click.password_option()
+def create_user(username, full_name, role, post_office_code, password) -> None:
+    """Create a user of a post office; the password is asked for, never echoed."""
+    office = db.session.execute(
+        db.select(PostOffice).filter_by(code=post_office_code)).scalar_one_or_none()
+    if office is None:
+        raise click.ClickException(f"Không có bưu cục mã {post_office_code!r}.")
+    username = username.strip().lower()
+    if db.session.execute(db.select(User).filter_by(username=username)).first():
+        raise click.ClickException(f"Tên đăng nhập {username!r} đã tồn tại.")
+    user = User(username=username, full_name=full_name.strip(), role=Role(role), post_office=office)
+    try:
+        user.set_password(password)
+    except ValueError as error:
+        raise click.ClickException(f"Mật khẩu quá ngắn: {error}") from error
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {username} ({role}).")
+

@@ -1,0 +1,79 @@
+"""Configuration read from the environment, with safe defaults.
+
+Nothing secret lives in the repository: SECRET_KEY comes from the environment,
+or from a file in the instance folder created once with random bytes, so a
+fresh checkout runs without anyone inventing a key.
+"""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Return a persistent random key kept in the instance folder (mode 0600)."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another gunicorn worker won the race
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def database_url(raw: str) -> str:
+    """Name the psycopg 3 driver in PostgreSQL URLs that name none or the old one."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def from_environment(env=os.environ) -> dict:
+    """Build the configuration mapping from environment variables."""
+    instance_dir = Path(env.get("COURIER_INSTANCE_DIR", BASE_DIR / "instance"))
+    public_base_url = env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+    secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), public_base_url.startswith("https://"))
+    secret_key = env.get("SECRET_KEY") or _secret_key(instance_dir)
+    uri = database_url(env.get("DATABASE_URL", f"sqlite:///{instance_dir / 'courier.sqlite3'}"))
+    return {
+        "INSTANCE_DIR": str(instance_dir),
+        "SECRET_KEY": secret_key,
+        # Keyed hash for recipients' ID numbers; its own key so that rotating the
+        # session key does not break ID matching on stored attempts.
+        "ID_HASH_KEY": env.get("ID_HASH_KEY") or secret_key,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": (
+            {"connect_args": {"timeout": 30}} if uri.startswith("sqlite") else {"pool_pre_ping": True}
+        ),
+        "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
+        "PUBLIC_BASE_URL": public_base_url,
+        "MAX_DELIVERY_ATTEMPTS": int(env.get("MAX_DELIVERY_ATTEMPTS", "3")),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # A courier's form may sit open for hours offline; the token is still
+        # bound to the session, which is what CSRF protection needs.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+    }

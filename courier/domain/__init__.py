@@ -1,0 +1,1 @@
+"""Domain rules in plain Python: nothing here knows about HTTP requests."""

@@ -1,0 +1,79 @@
+"""Addresses after the 1 July 2025 rearrangement: 34 provinces, their wards and communes.
+
+The lists come from the `vietnam-provinces` package, so nothing here is typed
+by hand; a ward (phường), commune (xã) or special zone (đặc khu) is named by
+its national code and must belong to the province given with it.
+"""
+import unicodedata
+from functools import lru_cache
+
+from vietnam_provinces import Province, Ward
+
+
+class UnknownDivision(ValueError):
+    """Raised for a province or commune code (or name) that does not exist."""
+
+
+def province(code: int) -> Province:
+    """The province with this national code; raises UnknownDivision."""
+    try:
+        return Province.from_code(int(code))
+    except (ValueError, TypeError) as error:
+        raise UnknownDivision(f"no province has code {code!r}") from error
+
+
+def ward(code: int) -> Ward:
+    """The ward or commune with this national code; raises UnknownDivision."""
+    try:
+        return Ward.from_code(int(code))
+    except (ValueError, TypeError) as error:
+        raise UnknownDivision(f"no ward or commune has code {code!r}") from error
+
+
+def check_ward_in_province(ward_code: int, province_code: int) -> Ward:
+    """Return the ward if it exists and lies in the province; raise UnknownDivision otherwise."""
+    found, parent = ward(ward_code), province(province_code)
+    if found.province_code != parent.code:
+        raise UnknownDivision(f"{found.name} is not in {parent.name}")
+    return found
+
+
+def _fold(name: str) -> str:
+    """Lower-case, strip diacritics and the type word, for matching names people type."""
+    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
+    for prefix in ("thanh pho ", "tinh ", "phuong ", "xa ", "dac khu "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+@lru_cache(maxsize=None)
+def _wards_by_name(province_code: int) -> dict[str, list[Ward]]:
+    index: dict[str, list[Ward]] = {}
+    for candidate in Ward.iter_by_province(province(province_code).code):
+        index.setdefault(_fold(candidate.name), []).append(candidate)
+    return index
+
+
+def find_ward(name: str, province_code: int) -> Ward:
+    """Find a ward or commune of a province by name, ignoring case, accents and 'Phường'/'Xã'.
+
+    Raises UnknownDivision if none or several match (say 'Phường' or 'Xã' to choose).
+    """
+    matches = _wards_by_name(int(province_code)).get(_fold(name), [])
+    exact = [w for w in matches if w.name.lower() == name.strip().lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) != 1:
+        raise UnknownDivision(f"no single ward or commune named {name!r} in province {province_code}")
+    return matches[0]
+
+
+def find_province(name: str) -> Province:
+    """Find a province by name, ignoring case, accents and 'Tỉnh'/'Thành phố'."""
+    wanted = _fold(name)
+    for candidate in Province.iter_all():
+        if _fold(candidate.name) == wanted:
+            return candidate
+    raise UnknownDivision(f"no province named {name!r}")

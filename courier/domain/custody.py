@@ -1,0 +1,69 @@
+"""Moving shipments: every state change goes through here and leaves an Event.
+
+Functions change objects and add them to the session; the caller (a view or
+a CLI command) commits, so one request is one transaction.
+"""
+from datetime import datetime
+
+from ..extensions import db
+from ..models import Direction, Dossier, Event, PostOffice, Shipment, User
+from ..models.types import utcnow
+from .states import Action, State, next_state
+
+REGISTER = "register"
+
+
+def register_shipment(dossier: Dossier, post_office: PostOffice, *,
+                      actor: User | None = None, actor_label: str | None = None,
+                      direction: Direction = Direction.DELIVER_RESULT,
+                      at: datetime | None = None) -> Shipment:
+    """Create a shipment for a dossier, in state REGISTERED, with its first event.
+
+    `at` is when the agency registered it, if not now (imports of older records).
+    """
+    at = at or utcnow()
+    shipment = Shipment(dossier=dossier, post_office=post_office, direction=direction,
+                        state=State.REGISTERED, attempts_count=0, created_at=at)
+    db.session.add(shipment)
+    _add_event(shipment, REGISTER, None, State.REGISTERED, actor, actor_label, {}, at)
+    return shipment
+
+
+def apply(shipment: Shipment, action: Action | str, *, max_attempts: int,
+          actor: User | None = None, actor_label: str | None = None,
+          courier: User | None = None, details: dict | None = None,
+          at: datetime | None = None) -> Event:
+    """Apply `action` to `shipment`, update who holds it, and record the Event.
+
+    `courier` is required for DISPATCH (the courier who takes it out).
+    Raises states.IllegalTransition if the state machine refuses the action,
+    and ValueError if DISPATCH names no courier. Does not commit.
+    """
+    outcome = next_state(shipment.state, action, shipment.attempts_count, max_attempts)
+    if outcome.action is Action.DISPATCH:
+        if courier is None:
+            raise ValueError("dispatch needs the courier who takes the shipment out")
+        shipment.holder_courier = courier
+    elif outcome.action is Action.FAIL:
+        shipment.attempts_count += 1
+    elif outcome.action in (Action.DELIVER, Action.UNASSIGN, Action.START_RETURN, Action.CANCEL):
+        # Delivered: the citizen has it; the others: back in the office's hands.
+        shipment.holder_courier = None
+    shipment.state = outcome.to_state
+    return _add_event(shipment, outcome.action, outcome.from_state, outcome.to_state,
+                      actor, actor_label, details or {}, at)
+
+
+def note(shipment: Shipment, action: str, *, actor: User | None = None,
+         actor_label: str | None = None, details: dict | None = None) -> Event:
+    """Record something that happened to a shipment without changing its state."""
+    return _add_event(shipment, action, None, None, actor, actor_label, details or {})
+
+
+def _add_event(shipment, action, from_state, to_state, actor, actor_label, details, at=None):
+    event = Event(shipment=shipment, action=str(action), actor=actor, actor_label=actor_label,
+                  from_state=str(from_state) if from_state else None,
+                  to_state=str(to_state) if to_state else None,
+                  details=details, created_at=at or utcnow())
+    db.session.add(event)
+    return event

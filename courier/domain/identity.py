@@ -1,0 +1,58 @@
+"""Recipients' ID numbers: what may be kept of them, and how they are compared.
+
+A citizen's full ID number (CCCD, 12 digits; old CMND, 9) is never stored.
+We keep the last four digits behind a mask, for people to read, and a keyed
+HMAC-SHA256 of the whole number, so the same card can be recognised later
+without the number being recoverable from the database alone.
+"""
+import hashlib
+import hmac
+import re
+
+TAIL_LENGTH = 4
+_ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+
+
+class InvalidIdNumber(ValueError):
+    """Raised for a string that is not a 9- or 12-digit ID number."""
+
+
+def normalise_id_number(raw: str) -> str:
+    """Strip spaces and dots; raise InvalidIdNumber unless 9 or 12 digits remain."""
+    digits = re.sub(r"[\s.\-]", "", raw or "")
+    if not _ID_NUMBER.match(digits):
+        raise InvalidIdNumber("an ID number has 12 digits (CCCD) or 9 (old CMND)")
+    return digits
+
+
+def masked_tail(id_number: str) -> str:
+    """Return the number with all but the last four digits hidden: '********1234'."""
+    digits = normalise_id_number(id_number)
+    return "*" * (len(digits) - TAIL_LENGTH) + digits[-TAIL_LENGTH:]
+
+
+def keyed_hash(id_number: str, key: str | bytes) -> str:
+    """HMAC-SHA256 of the normalised number under `key`, as hex."""
+    if isinstance(key, str):
+        key = key.encode()
+    digits = normalise_id_number(id_number)
+    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+
+
+def tail_matches(id_number_or_tail: str, expected_tail: str | None) -> bool | None:
+    """Compare the end of an ID number (or a typed tail) with the tail an agency gave.
+
+    Returns None when there is nothing to compare against.
+    """
+    if not expected_tail:
+        return None
+    given = re.sub(r"\D", "", id_number_or_tail or "")
+    return len(given) >= len(expected_tail) and given.endswith(expected_tail)
+
+
+def mask_name(full_name: str) -> str:
+    """Hide all but the family name and the initials: 'Nguyễn Văn An' -> 'Nguyễn V** A**'."""
+    words = (full_name or "").split()
+    if not words:
+        return ""
+    return " ".join([words[0]] + [word[0] + "**" for word in words[1:]])

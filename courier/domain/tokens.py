@@ -1,0 +1,16 @@
+"""Capability tokens for the citizen's link: random, and stored only as a hash."""
+import hashlib
+import secrets
+
+TOKEN_BYTES = 18  # 144 bits, past the 128 a guess-proof link needs
+
+
+def new_token() -> tuple[str, str]:
+    """Return a fresh URL-safe token and the hash to store in its place."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of the token: enough, since the token itself carries 144 random bits."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,14 @@
+"""The domain model, one module per aggregate; imported here so Alembic sees every table."""
+from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind, RecipientRelationship
+from .dossier import AuthorisedPerson, Dossier
+from .event import AuditViolation, Event
+from .organisation import Agency, PostOffice
+from .round import Round, RoundStop
+from .shipment import Direction, Shipment
+from .user import Role, User
+
+__all__ = [
+    "Agency", "AuditViolation", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
+    "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
+    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "User",
+]

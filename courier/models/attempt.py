@@ -1,0 +1,113 @@
+"""Attempts (one visit's outcome) and their proofs (signature, photos)."""
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .shipment import Shipment, _enum
+from .types import UTCDateTime, utcnow
+from .user import User
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    ABSENT = "absent"
+    WRONG_ADDRESS = "wrong_address"
+    REFUSED = "refused"
+    ID_MISMATCH = "id_mismatch"
+    NO_AUTHORISATION = "no_authorisation"
+    UNSAFE_ACCESS = "unsafe_access"
+    OTHER = "other"
+
+
+class RecipientRelationship(StrEnum):
+    APPLICANT = "applicant"
+    AUTHORISED = "authorised"
+
+
+class IdCheck(StrEnum):
+    """How the recipient's ID was checked against the dossier."""
+
+    MATCHED = "matched"
+    NOT_GIVEN = "not_given"          # the agency gave no ID tail to compare
+    OVERRIDDEN = "overridden"        # mismatch, handed over anyway with a reason
+
+
+class Attempt(db.Model):
+    """One visit to hand a shipment over, delivered or failed.
+
+    `client_id` is made on the courier's phone when the visit is recorded and
+    is the idempotency key: a unique constraint, not a read-then-write, keeps
+    an offline replay from creating a second attempt. The recipient's full ID
+    number is never stored: only its masked tail and a keyed hash.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        CheckConstraint("fee_agency_collected >= 0 AND fee_postage_collected >= 0",
+                        name="collected_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id"), index=True)
+    courier_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, 16))
+    failure_reason: Mapped[FailureReason | None] = mapped_column(_enum(FailureReason, 32))
+    note: Mapped[str | None] = mapped_column(Text)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)   # the phone's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # ours
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    gps_accuracy_m: Mapped[float | None]
+    recipient_name: Mapped[str | None] = mapped_column(String(120))
+    recipient_relationship: Mapped[RecipientRelationship | None] = mapped_column(
+        _enum(RecipientRelationship, 16))
+    id_check: Mapped[IdCheck | None] = mapped_column(_enum(IdCheck, 16))
+    id_tail_masked: Mapped[str | None] = mapped_column(String(16))
+    id_keyed_hash: Mapped[str | None] = mapped_column(String(64))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    fee_agency_collected: Mapped[int] = mapped_column(default=0)
+    fee_postage_collected: Mapped[int] = mapped_column(default=0)
+    payment_method: Mapped[str | None] = mapped_column(String(16))
+    # Set when the shipment had been reassigned or cancelled while the courier
+    # was offline: the hand-over happened, so it is kept, for a dispatcher to see.
+    flagged_reason: Mapped[str | None] = mapped_column(String(200))
+    # A digest of the submitted content, so a replay with other content is told apart.
+    content_digest: Mapped[str] = mapped_column(String(64))
+
+    shipment: Mapped[Shipment] = relationship()
+    courier: Mapped[User] = relationship()
+    proofs: Mapped[list["Proof"]] = relationship(back_populates="attempt", order_by="Proof.id")
+
+
+class ProofKind(StrEnum):
+    SIGNATURE = "signature"
+    PHOTO = "photo"
+    AUTHORISATION_LETTER = "authorisation_letter"
+
+
+class Proof(db.Model):
+    """A piece of media backing an attempt, stored by its SHA-256 in the media store."""
+
+    __tablename__ = "proof"
+    __table_args__ = (UniqueConstraint("attempt_id", "kind", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    kind: Mapped[ProofKind] = mapped_column(_enum(ProofKind, 24))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="proofs")

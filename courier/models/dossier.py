@@ -1,0 +1,71 @@
+"""A dossier (hồ sơ) and the persons authorised to receive its result."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organisation import Agency
+from .types import UTCDateTime, utcnow
+
+
+class Dossier(db.Model):
+    """An administrative procedure's file, as the agency describes it.
+
+    Addresses follow the two-tier local government in force since 1 July 2025:
+    a ward or commune (by its national code) in a province. A district is kept
+    only as text, for dossiers filed before the rearrangement.
+    """
+
+    __tablename__ = "dossier"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "code"),
+        CheckConstraint("fee_agency >= 0 AND fee_postage >= 0", name="fees_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    procedure_name: Mapped[str] = mapped_column(String(300))
+    applicant_name: Mapped[str] = mapped_column(String(120))
+    applicant_phone: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str] = mapped_column(String(200))
+    ward_code: Mapped[int] = mapped_column(index=True)
+    province_code: Mapped[int]
+    legacy_district: Mapped[str | None] = mapped_column(String(100))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    # Amounts in whole đồng: VND has no minor unit, so integers are exact.
+    fee_agency: Mapped[int] = mapped_column(default=0)
+    fee_postage: Mapped[int] = mapped_column(default=0)
+    # The last digits of the applicant's ID number, when the agency gives them;
+    # never the whole number.
+    expected_id_tail: Mapped[str | None] = mapped_column(String(6))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship()
+    authorised_persons: Mapped[list["AuthorisedPerson"]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="AuthorisedPerson.id"
+    )
+
+    @property
+    def fee_total(self) -> int:
+        return self.fee_agency + self.fee_postage
+
+    def __repr__(self) -> str:
+        return f"<Dossier {self.code}>"
+
+
+class AuthorisedPerson(db.Model):
+    """Someone the applicant authorised (ủy quyền) to receive the result."""
+
+    __tablename__ = "authorised_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    relationship_to_applicant: Mapped[str | None] = mapped_column(String(60))
+    expected_id_tail: Mapped[str | None] = mapped_column(String(6))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="authorised_persons")

@@ -1,0 +1,84 @@
+"""People who log in: couriers, dispatchers and administrators."""
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .organisation import PostOffice
+from .types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do; checked on the server for every request."""
+
+    COURIER = "courier"
+    DISPATCHER = "dispatcher"
+    ADMIN = "admin"
+
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def _hash_method() -> str:
+    # Configurable only so the test suite can use cheaper scrypt parameters.
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
+class User(UserMixin, db.Model):
+    """A member of a post office's staff."""
+
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
+                                            values_callable=lambda e: [m.value for m in e]))
+    post_office_id: Mapped[int] = mapped_column(ForeignKey("post_office.id"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # What the session cookie carries instead of the id: changing it (new
+    # password, deactivation) ends every session of this user at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True,
+                                               default=lambda: secrets.token_urlsafe(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post_office: Mapped[PostOffice] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a password (scrypt); ends the user's other sessions.
+
+        Raises ValueError if the password is shorter than MIN_PASSWORD_LENGTH.
+        """
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        self.password_hash = generate_password_hash(password, method=_hash_method())
+        self.session_token = secrets.token_urlsafe(32)
+
+    def check_password(self, password: str) -> bool:
+        """True if `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def given_name(self) -> str:
+        """The last word of a Vietnamese full name, which is how people are addressed."""
+        return self.full_name.split()[-1] if self.full_name else ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

@@ -1,0 +1,46 @@
+"""Errors in the caller's format: JSON for the API, a page in the user's language otherwise."""
+from flask import jsonify, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..auth import wants_json
+from ..extensions import db
+
+
+def _messages():
+    return {
+        400: _("Yêu cầu không hợp lệ."),
+        401: _("Cần đăng nhập."),
+        403: _("Bạn không có quyền xem trang này."),
+        404: _("Không tìm thấy trang này."),
+        405: _("Thao tác này không được phép."),
+        410: _("Đường dẫn này đã hết hạn."),
+        413: _("Tệp gửi lên quá lớn."),
+        429: _("Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút."),
+        500: _("Đã có lỗi xảy ra. Dữ liệu đã lưu không bị mất; vui lòng thử lại."),
+    }
+
+
+def _respond(status: int, message: str | None = None):
+    message = message or _messages().get(status, _messages()[500])
+    if wants_json():
+        return jsonify(error=status, message=message), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _respond(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                               "Hãy tải lại trang rồi thử lại."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _respond(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        db.session.rollback()  # nothing half-done is committed by a later request
+        app.logger.exception("unhandled error")
+        return _respond(500)

@@ -1,0 +1,32 @@
+"""Jinja filters and globals: Vietnamese formats and the domain's labels."""
+from flask import Flask, request
+from flask_babel import get_locale
+
+from .domain import addresses, formatting
+from .vocabulary import ROLE_LABELS, STATE_LABELS
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(formatting.format_date, "vndate")
+    app.add_template_filter(formatting.format_datetime, "vndatetime")
+    app.add_template_filter(lambda amount: formatting.format_vnd(amount, str(get_locale())), "vnd")
+    app.add_template_filter(lambda state: STATE_LABELS.get(state, state), "state_label")
+    app.add_template_filter(lambda role: ROLE_LABELS.get(role, role), "role_label")
+    app.add_template_filter(_ward_name, "ward_name")
+
+    @app.context_processor
+    def _globals():
+        return {
+            "current_locale": str(get_locale()),
+            "other_locale": "en" if str(get_locale()) == "vi" else "vi",
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+
+def _ward_name(code: int | None) -> str:
+    if code is None:
+        return ""
+    try:
+        return addresses.ward(code).name
+    except addresses.UnknownDivision:
+        return str(code)

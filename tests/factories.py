@@ -1,0 +1,64 @@
+"""Small builders for test data; state changes go through domain.custody like everywhere else."""
+import itertools
+from datetime import timedelta
+
+from courier.domain import custody
+from courier.domain.formatting import local_today
+from courier.extensions import db
+from courier.models import Agency, Dossier, PostOffice, Role, User
+
+PASSWORD = "mat-khau-thu-nghiem"
+_sequence = itertools.count(1)
+WARD_TAM_KY, DA_NANG = 20341, 48
+
+
+def post_office(code: str | None = None) -> PostOffice:
+    n = next(_sequence)
+    office = PostOffice(code=code or f"BC-{n:03d}", name=f"Bưu cục thử {n}", hotline="02353851234",
+                        ward_code=WARD_TAM_KY, province_code=DA_NANG)
+    db.session.add(office)
+    db.session.flush()
+    return office
+
+
+def user(office: PostOffice, role: str | Role, username: str | None = None) -> User:
+    role = Role(role)
+    person = User(username=username or f"{role.value}{next(_sequence)}",
+                  full_name=f"Nguyễn Văn {role.value.title()}", role=role, post_office=office)
+    person.set_password(PASSWORD)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def agency(code: str = "000.00.17.H47") -> Agency:
+    found = db.session.execute(db.select(Agency).filter_by(code=code)).scalar_one_or_none()
+    if found:
+        return found
+    record = Agency(code=code, name="Trung tâm Phục vụ hành chính công thử")
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def dossier(**fields) -> Dossier:
+    n = next(_sequence)
+    values = dict(
+        agency=agency(), code=f"000.00.17.H47-261127-{n:04d}",
+        procedure_name="Cấp phiếu lý lịch tư pháp", applicant_name="Trần Thị Bích Ngọc",
+        applicant_phone="0905123456", street="12 Phan Châu Trinh", ward_code=WARD_TAM_KY,
+        province_code=DA_NANG, due_date=local_today() + timedelta(days=1),
+        fee_agency=200_000, fee_postage=25_000,
+    )
+    values.update(fields)
+    record = Dossier(**values)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def shipment(office: PostOffice, **dossier_fields):
+    """A registered shipment (with its first custody event) for a fresh dossier."""
+    record = custody.register_shipment(dossier(**dossier_fields), office, actor_label="agency:test")
+    db.session.flush()
+    return record
