@@ -8,6 +8,8 @@ FLASK  := $(BIN)/flask --app courier
 PO     := $(wildcard courier/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 PYTEST_WORKERS ?= 2
+# Citizen links printed by seed-demo point at the port actually served.
+export PUBLIC_BASE_URL ?= http://localhost:$(PORT)
 
 .PHONY: run test bench translations extract-messages clean help
 
@@ -36,7 +38,7 @@ run: $(VENV)/.installed translations
 	@$(FLASK) init-db
 	@$(FLASK) seed-demo
 	@echo "Mở / open http://localhost:$(PORT)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
 
 test: $(VENV)/.installed-dev translations
 	@test -x /usr/bin/chromium || { \

@@ -31,3 +31,17 @@ FAILURE_REASON_LABELS = {
     FailureReason.UNSAFE_ACCESS: _l("Không tiếp cận được an toàn"),
     FailureReason.OTHER: _l("Lý do khác"),
 }
+
+# What each dossier field error code means, for import reports and API errors.
+DOSSIER_ERRORS = {
+    "required": _l("Bắt buộc phải có."),
+    "too_long": _l("Quá dài."),
+    "invalid_code": _l("Mã hồ sơ không đúng dạng (ví dụ 000.00.17.H47-231212-0001)."),
+    "invalid_phone": _l("Số điện thoại không đúng (ví dụ 0905123456)."),
+    "unknown_province": _l("Không có tỉnh, thành phố này (sau sắp xếp năm 2025)."),
+    "unknown_ward": _l("Không có phường, xã này trong tỉnh, thành phố đã ghi."),
+    "invalid_date": _l("Ngày không đúng (dd/mm/yyyy)."),
+    "invalid_amount": _l("Số tiền không đúng (đồng, số nguyên)."),
+    "invalid_coordinates": _l("Tọa độ không đúng hoặc nằm ngoài Việt Nam."),
+    "invalid_id_tail": _l("Đuôi số giấy tờ phải là 3 đến 6 chữ số."),
+}

@@ -60,7 +60,7 @@ class LiveServer:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
-                 "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+                 "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         _wait_until_serving(self.url, self.process)
 
