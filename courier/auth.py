@@ -9,6 +9,7 @@ forgetting a declaration fails closed.
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .models import Role
@@ -65,7 +66,7 @@ def gate():
         return None
     if not current_user.is_authenticated:
         if wants_json():
-            response = jsonify(error="unauthorised", message="Cần đăng nhập.")
+            response = jsonify(error="unauthorised", message=_("Cần đăng nhập."))
             response.status_code = 401
             return response
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -12,7 +12,7 @@ STATE_LABELS = {
     State.DELIVERED: _l("Đã phát"),
     State.FAILED_ATTEMPT: _l("Phát không thành công"),
     State.RETURNING: _l("Đang chuyển hoàn"),
-    State.RETURNED: _l("Đã chuyển hoàn cơ quan"),
+    State.RETURNED: _l("Đã chuyển hoàn về cơ quan"),
     State.CANCELLED: _l("Đã hủy"),
 }
 

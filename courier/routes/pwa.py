@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from ..auth import public
 
@@ -27,8 +27,8 @@ def manifest():
         "type": "image/png", "purpose": purpose}
     body = {
         "name": _("Courier – Phát trả kết quả hành chính công"),
-        "short_name": _("Phát KQ"),
-        "lang": "vi",
+        "short_name": _("Phát kết quả"),
+        "lang": str(get_locale()),
         "start_url": url_for("courier.today"),
         "scope": "/",
         "display": "standalone",

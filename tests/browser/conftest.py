@@ -110,4 +110,5 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").tap()
-    page.wait_for_load_state("networkidle")
+    # Wait for the redirect away from the login page, so the next goto() does not race it.
+    page.wait_for_url(lambda url: "/login" not in url)
