@@ -72,6 +72,8 @@ def from_environment(env=os.environ) -> dict:
         # A courier's form may sit open for hours offline; the token is still
         # bound to the session, which is what CSRF protection needs.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Always set: Flask-Limiter keeps the last app's choice on its shared object otherwise.
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),

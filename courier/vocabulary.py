@@ -45,3 +45,35 @@ DOSSIER_ERRORS = {
     "invalid_coordinates": _l("Tọa độ không đúng hoặc nằm ngoài Việt Nam."),
     "invalid_id_tail": _l("Đuôi số giấy tờ phải là 3 đến 6 chữ số."),
 }
+
+SYNC_ERRORS = {
+    "invalid": _l("Dữ liệu lần phát không hợp lệ."),
+    "conflict": _l("Lần phát này đã được ghi nhận với nội dung khác; không ghi đè."),
+    "unknown_shipment": _l("Không tìm thấy bưu gửi này ở bưu cục của bạn."),
+    "not_on_your_round": _l("Bưu gửi này không thuộc tuyến phát của bạn."),
+}
+SYNC_FIELD_ERRORS = {
+    "required": _l("Bắt buộc phải có."),
+    "invalid": _l("Không hợp lệ."),
+    "too_long": _l("Quá dài."),
+    "in_the_future": _l("Thời điểm ghi nhận ở tương lai: kiểm tra đồng hồ của máy."),
+    "not_masked": _l("Chỉ được gửi 4 số cuối của giấy tờ, phần còn lại phải che."),
+    "invalid_amount": _l("Số tiền không đúng (đồng, số nguyên)."),
+    "not_json": _l("Không đọc được dữ liệu."),
+    "not_an_object": _l("Không đọc được dữ liệu."),
+    "unexpected_file": _l("Tệp không mong đợi."),
+    "empty": _l("Tệp rỗng."),
+    "too_large": _l("Tệp quá lớn."),
+    "not_an_image": _l("Không phải ảnh JPEG, PNG hoặc WebP."),
+    "corrupt": _l("Ảnh bị hỏng, không đọc được."),
+    "too_many_pixels": _l("Ảnh quá nhiều điểm ảnh."),
+    "signature_too_small": _l("Chữ ký quá ngắn: hãy ký đầy đủ."),
+}
+
+
+def sync_error_message(code: str) -> str:
+    return str(SYNC_ERRORS.get(code, SYNC_ERRORS["invalid"]))
+
+
+def sync_field_messages(fields: dict[str, str]) -> dict[str, str]:
+    return {name: str(SYNC_FIELD_ERRORS.get(code, SYNC_FIELD_ERRORS["invalid"])) for name, code in fields.items()}

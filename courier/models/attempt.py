@@ -70,6 +70,8 @@ class Attempt(db.Model):
     recipient_name: Mapped[str | None] = mapped_column(String(120))
     recipient_relationship: Mapped[RecipientRelationship | None] = mapped_column(
         _enum(RecipientRelationship, 16))
+    # How an authorised recipient is related to the applicant ("con trai", "vợ").
+    authorised_relationship: Mapped[str | None] = mapped_column(String(60))
     id_check: Mapped[IdCheck | None] = mapped_column(_enum(IdCheck, 16))
     id_tail_masked: Mapped[str | None] = mapped_column(String(16))
     id_keyed_hash: Mapped[str | None] = mapped_column(String(64))

@@ -22,10 +22,16 @@ def _messages():
     }
 
 
-def _respond(status: int, message: str | None = None):
+# Stable codes for JSON callers: the PWA's outbox decides what to do by them.
+ERROR_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 410: "gone", 413: "too_large", 429: "rate_limited",
+               500: "server_error"}
+
+
+def _respond(status: int, message: str | None = None, code: str | None = None):
     message = message or _messages().get(status, _messages()[500])
     if wants_json():
-        return jsonify(error=status, message=message), status
+        return jsonify(error=code or ERROR_CODES.get(status, "error"), message=message), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -33,7 +39,7 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _respond(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                               "Hãy tải lại trang rồi thử lại."))
+                               "Hãy tải lại trang rồi thử lại."), code="csrf")
 
     @app.errorhandler(HTTPException)
     def http_error(error):

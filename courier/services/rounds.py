@@ -1,7 +1,15 @@
-"""Rounds as a courier sees them."""
+"""Rounds as a courier's phone sees them: today's stops, who holds what, the courier's order."""
+import uuid
+
+from flask_babel import gettext as _
+
+from ..domain import formatting
+from ..domain.addresses import UnknownDivision, ward
 from ..domain.formatting import local_today
 from ..extensions import db
-from ..models import Round, User
+from ..models import Dossier, Round, RoundStop, Shipment, User
+from ..models.types import utcnow
+from ..vocabulary import FAILURE_REASON_LABELS, STATE_LABELS
 
 
 def todays_round(courier: User) -> Round | None:
@@ -10,3 +18,124 @@ def todays_round(courier: User) -> Round | None:
         db.select(Round).filter_by(courier_id=courier.id, round_date=local_today())
         .order_by(Round.id.desc())
     ).scalars().first()
+
+
+def has_been_on_round(courier: User, shipment: Shipment) -> bool:
+    """True if the shipment is or was on any of this courier's rounds."""
+    return db.session.execute(
+        db.select(RoundStop.id).join(Round)
+        .where(RoundStop.shipment_id == shipment.id, Round.courier_id == courier.id).limit(1)
+    ).first() is not None
+
+
+def current_round_courier(shipment: Shipment) -> User | None:
+    """The courier of the newest round the shipment is on, if any."""
+    return db.session.execute(
+        db.select(User).join(Round, Round.courier_id == User.id).join(RoundStop)
+        .where(RoundStop.shipment_id == shipment.id).order_by(Round.round_date.desc(), Round.id.desc())
+    ).scalars().first()
+
+
+def round_payload(courier: User, max_attempts: int) -> dict:
+    """Everything the phone needs to work the day offline (docs/courier-sync.md)."""
+    round_ = todays_round(courier)
+    return {
+        "courier": {"username": courier.username, "full_name": courier.full_name},
+        "round": None if round_ is None else {
+            "id": str(round_.public_id), "date": round_.round_date.isoformat(),
+            "date_label": formatting.format_date(round_.round_date), "version": round_.version,
+        },
+        "stops": [] if round_ is None else [_stop(stop) for stop in round_.stops],
+        "failure_reasons": [{"code": str(code), "label": str(label)}
+                            for code, label in FAILURE_REASON_LABELS.items()],
+        "max_attempts": max_attempts,
+        "server_time": utcnow().isoformat().replace("+00:00", "Z"),
+    }
+
+
+def _stop(stop: RoundStop) -> dict:
+    shipment, dossier = stop.shipment, stop.shipment.dossier
+    ward_name = _ward_name(dossier.ward_code)
+    return {
+        "shipment_id": str(shipment.public_id), "position": stop.position,
+        "state": str(shipment.state), "state_label": str(STATE_LABELS[shipment.state]),
+        "dossier_code": dossier.code, "procedure_name": dossier.procedure_name,
+        "agency_name": dossier.agency.name, "applicant_name": dossier.applicant_name,
+        "applicant_phone": dossier.applicant_phone,
+        "address": ", ".join(part for part in (dossier.street, ward_name) if part),
+        "ward_name": ward_name, "latitude": dossier.latitude, "longitude": dossier.longitude,
+        "due_date": dossier.due_date.isoformat() if dossier.due_date else None,
+        "due_date_label": formatting.format_date(dossier.due_date),
+        "fee_agency": dossier.fee_agency, "fee_postage": dossier.fee_postage,
+        "fee_total_label": formatting.format_vnd(dossier.fee_total),
+        "expected_id_tail": dossier.expected_id_tail,
+        "authorised_persons": [
+            {"full_name": person.full_name, "relationship": person.relationship_to_applicant,
+             "expected_id_tail": person.expected_id_tail} for person in dossier.authorised_persons],
+        "attempts_count": shipment.attempts_count,
+        "citizen_token_hash": shipment.citizen_token_hash,
+    }
+
+
+def _ward_name(code: int) -> str:
+    try:
+        return ward(code).name
+    except UnknownDivision:
+        return ""
+
+
+def lookup(courier: User, code: str) -> dict:
+    """Who holds the shipment a scanned code names, within the courier's post office."""
+    shipment = _shipment_by_code(courier.post_office_id, (code or "").strip())
+    if shipment is None:
+        return {"found": False, "on_your_round": False, "holder": None, "dossier_code": None}
+    round_courier = current_round_courier(shipment)
+    holder = shipment.holder_courier or round_courier
+    return {
+        "found": True,
+        "on_your_round": bool(round_courier and round_courier.id == courier.id),
+        "holder": holder.full_name if holder else shipment.post_office.name,
+        "dossier_code": shipment.dossier.code,
+    }
+
+
+def _shipment_by_code(post_office_id: int, code: str) -> Shipment | None:
+    from ..domain.tokens import token_hash
+
+    query = db.select(Shipment).where(Shipment.post_office_id == post_office_id)
+    if "/t/" in code:
+        query = query.where(Shipment.citizen_token_hash == token_hash(code.rsplit("/t/", 1)[1].split("?")[0]))
+    elif _as_uuid(code):
+        query = query.where(Shipment.public_id == _as_uuid(code))
+    elif code:
+        query = query.join(Dossier).where(Dossier.code == code)
+    else:
+        return None
+    return db.session.execute(query.order_by(Shipment.id.desc())).scalars().first()
+
+
+def _as_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text[-36:])
+    except ValueError:
+        return None
+
+
+class OrderRejected(ValueError):
+    """Raised when a new order does not name exactly the round's stops."""
+
+
+def reorder(courier: User, round_id: str, shipment_ids: list[str]) -> Round:
+    """Put the courier's round in the courier's order; the caller commits."""
+    round_ = db.session.execute(
+        db.select(Round).filter_by(public_id=_as_uuid(str(round_id)), courier_id=courier.id)
+    ).scalar_one_or_none()
+    if round_ is None:
+        raise OrderRejected(_("Không tìm thấy tuyến phát này."))
+    by_id = {str(stop.shipment.public_id): stop for stop in round_.stops}
+    if sorted(by_id) != sorted(str(s) for s in shipment_ids):
+        raise OrderRejected(_("Thứ tự mới phải gồm đúng các điểm phát của tuyến."))
+    for position, shipment_id in enumerate(shipment_ids):
+        by_id[str(shipment_id)].position = position
+    round_.version += 1
+    return round_

@@ -1,0 +1,165 @@
+"""Reading an attempt as the courier's phone sends it (see docs/courier-sync.md).
+
+Every field is checked and every problem named at once, as codes the
+interface translates; nothing is guessed. Only a masked ID tail is
+accepted: a full ID number in the payload is refused, not stored.
+"""
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..models import FailureReason, IdCheck, Outcome, RecipientRelationship
+
+MASKED_TAIL = re.compile(r"^\*{5,8}\d{4}$")
+MAX_TEXT = 500
+MAX_FEE = 100_000_000
+# A phone's clock may be wrong; a capture time far in the future is refused, not trusted.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+class AttemptInvalid(ValueError):
+    def __init__(self, fields: dict[str, str]):
+        self.fields = fields
+        super().__init__(str(fields))
+
+
+@dataclass
+class AttemptInput:
+    client_id: uuid.UUID
+    shipment_id: uuid.UUID
+    outcome: Outcome
+    captured_at: datetime
+    columns: dict
+    relationship: str | None
+
+    def attempt_columns(self) -> dict:
+        return dict(self.columns, outcome=self.outcome, captured_at=self.captured_at)
+
+
+def parse_attempt(payload, now: datetime | None = None) -> AttemptInput:
+    """Check an attempt payload; raise AttemptInvalid({field: code}) listing every problem."""
+    if not isinstance(payload, dict):
+        raise AttemptInvalid({"attempt": "not_an_object"})
+    errors: dict[str, str] = {}
+    client_id = _uuid(payload.get("client_id"), "client_id", errors)
+    shipment_id = _uuid(payload.get("shipment_id"), "shipment_id", errors)
+    outcome = _choice(Outcome, payload.get("outcome"), "outcome", errors)
+    captured_at = _time(payload.get("captured_at"), now or datetime.now(timezone.utc), errors)
+    columns = _location(payload.get("location"), errors)
+    relationship = None
+    if outcome is Outcome.DELIVERED:
+        recipient = _recipient(payload.get("recipient"), errors)
+        relationship = recipient.get("recipient_relationship")
+        columns.update(recipient, **_fees(payload.get("fees"), errors))
+    elif outcome is Outcome.FAILED:
+        columns.update(_failure(payload, errors))
+    if errors:
+        raise AttemptInvalid(errors)
+    return AttemptInput(client_id, shipment_id, outcome, captured_at, columns,
+                        str(relationship) if relationship else None)
+
+
+def _uuid(value, name, errors):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        errors[name] = "invalid"
+
+
+def _choice(enum, value, name, errors, required=True):
+    if value in (None, "") and not required:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        errors[name] = "required" if value in (None, "") else "invalid"
+
+
+def _text(value, name, errors, required=False, limit=MAX_TEXT):
+    text = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        errors[name] = "invalid"
+    elif required and not text:
+        errors[name] = "required"
+    elif len(text) > limit:
+        errors[name] = "too_long"
+    return text or None
+
+
+def _time(value, now, errors):
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        errors["captured_at"] = "invalid"
+        return None
+    if moment.tzinfo is None:
+        errors["captured_at"] = "invalid"
+        return None
+    if moment > now + CLOCK_SKEW:
+        errors["captured_at"] = "in_the_future"
+    return moment.astimezone(timezone.utc)
+
+
+def _location(location, errors) -> dict:
+    if location in (None, {}):
+        return {}
+    try:
+        latitude, longitude = float(location["latitude"]), float(location["longitude"])
+        accuracy = location.get("accuracy_m")
+        accuracy = None if accuracy is None else float(accuracy)
+    except (KeyError, TypeError, ValueError):
+        errors["location"] = "invalid"
+        return {}
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (accuracy is not None and accuracy < 0):
+        errors["location"] = "invalid"
+        return {}
+    return {"latitude": latitude, "longitude": longitude, "gps_accuracy_m": accuracy}
+
+
+def _recipient(recipient, errors) -> dict:
+    if not isinstance(recipient, dict):
+        errors["recipient"] = "required"
+        return {}
+    relationship = _choice(RecipientRelationship, recipient.get("relationship"), "recipient.relationship", errors)
+    id_check = _choice(IdCheck, recipient.get("id_check"), "recipient.id_check", errors)
+    tail = recipient.get("id_tail_masked")
+    if tail not in (None, "") and not (isinstance(tail, str) and MASKED_TAIL.match(tail)):
+        # A full or partly masked number must not reach the database.
+        errors["recipient.id_tail_masked"] = "not_masked"
+        tail = None
+    reason = _text(recipient.get("override_reason"), "recipient.override_reason", errors,
+                   required=id_check is IdCheck.OVERRIDDEN)
+    columns = {
+        "recipient_name": _text(recipient.get("name"), "recipient.name", errors, required=True, limit=120),
+        "recipient_relationship": relationship, "id_check": id_check, "id_tail_masked": tail or None,
+        "override_reason": reason,
+    }
+    kinship = _text(recipient.get("authorised_relationship"), "recipient.authorised_relationship",
+                    errors, limit=60)
+    if relationship is RecipientRelationship.AUTHORISED:
+        columns["authorised_relationship"] = kinship
+    return columns
+
+
+def _fees(fees, errors) -> dict:
+    fees = fees if isinstance(fees, dict) else {}
+    columns = {}
+    for key, column in (("agency", "fee_agency_collected"), ("postage", "fee_postage_collected")):
+        amount = fees.get(key, 0)
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_FEE:
+            errors[f"fees.{key}"] = "invalid_amount"
+        else:
+            columns[column] = amount
+    method = fees.get("method")
+    if method not in (None, "cash", "transfer"):
+        errors["fees.method"] = "invalid"
+    if columns.get("fee_agency_collected") or columns.get("fee_postage_collected"):
+        columns["payment_method"] = method or "cash"
+    return columns
+
+
+def _failure(payload, errors) -> dict:
+    reason = _choice(FailureReason, payload.get("failure_reason"), "failure_reason", errors)
+    note = _text(payload.get("note"), "note", errors, required=reason is FailureReason.OTHER)
+    return {"failure_reason": reason, "note": note}

@@ -1,0 +1,180 @@
+"""Applying a courier's offline attempts exactly once.
+
+A phone may send the same attempt many times (no answer, a dropped
+connection, a restart): the client-made `client_id` is the idempotency key,
+guarded by a unique constraint, so a replay finds the stored attempt instead
+of making a second one, and a replay whose content differs is refused.
+Everything is checked before anything is changed; the caller commits.
+"""
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Attempt, Outcome, Proof, ProofKind, Shipment, User
+from . import custody, images
+from .attempts import AttemptInput, AttemptInvalid, parse_attempt
+from .states import Action, State, after_failure
+from .storage import MediaStore
+
+MIN_SIGNATURE_INK = 0.0015  # share of the pad's pixels; a dot or a tick stays far below
+
+
+class SyncRejected(Exception):
+    """Raised with an HTTP-like `status`, a `code` and, for 422, `fields` {name: code}."""
+
+    def __init__(self, status: int, code: str, fields: dict | None = None):
+        self.status, self.code, self.fields = status, code, fields or {}
+        super().__init__(f"{status} {code} {self.fields}")
+
+
+@dataclass
+class SyncResult:
+    status: str  # "created" or "duplicate"
+    attempt: Attempt
+
+    @property
+    def shipment_state(self) -> str:
+        return str(self.attempt.shipment.state)
+
+
+def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
+                   store: MediaStore, *, max_attempts: int) -> SyncResult:
+    """Record one attempt from a courier's outbox, once; raise SyncRejected if it cannot be.
+
+    `uploads` maps part names (signature, photo, authorisation_letter) to bytes.
+    """
+    try:
+        payload = json.loads(attempt_json or "")
+    except ValueError as error:
+        raise SyncRejected(422, "invalid", {"attempt": "not_json"}) from error
+    entry = _parse(payload)
+    digest = content_digest(payload, uploads)
+    known = _find(entry.client_id)
+    if known is not None:
+        return _replay(known, digest, courier)
+    shipment = _shipment_for(courier, entry.shipment_id)
+    media = _check_media(entry, uploads)
+    attempt = _new_attempt(entry, courier, shipment, digest)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another request stored this client_id between our look-up and insert.
+        return _replay(_find(entry.client_id), digest, courier)
+    _store_media(attempt, media, store)
+    _move_shipment(attempt, courier, max_attempts)
+    return SyncResult("created", attempt)
+
+
+def content_digest(payload: dict, uploads: dict[str, bytes]) -> str:
+    """SHA-256 over the attempt's canonical JSON and its media, to tell replays from conflicts."""
+    hasher = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    for name in sorted(uploads):
+        hasher.update(f"|{name}:{hashlib.sha256(uploads[name]).hexdigest()}".encode())
+    return hasher.hexdigest()
+
+
+def _parse(payload) -> AttemptInput:
+    try:
+        return parse_attempt(payload)
+    except AttemptInvalid as error:
+        raise SyncRejected(422, "invalid", error.fields) from error
+
+
+def _find(client_id: uuid.UUID) -> Attempt | None:
+    return db.session.execute(db.select(Attempt).filter_by(client_id=client_id)).scalar_one_or_none()
+
+
+def _replay(known: Attempt, digest: str, courier: User) -> SyncResult:
+    if known.courier_id != courier.id or known.content_digest != digest:
+        raise SyncRejected(409, "conflict")
+    return SyncResult("duplicate", known)
+
+
+def _shipment_for(courier: User, shipment_id: uuid.UUID) -> Shipment:
+    from ..services.rounds import has_been_on_round  # services sit above the domain
+
+    shipment = db.session.execute(
+        db.select(Shipment).filter_by(public_id=shipment_id).with_for_update()
+    ).scalar_one_or_none()
+    if shipment is None or shipment.post_office_id != courier.post_office_id:
+        raise SyncRejected(404, "unknown_shipment")
+    if shipment.holder_courier_id != courier.id and not has_been_on_round(courier, shipment):
+        raise SyncRejected(403, "not_on_your_round")
+    return shipment
+
+
+def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKind, images.CheckedImage]:
+    fields, checked = {}, {}
+    unknown = set(uploads) - {kind.value for kind in ProofKind}
+    for name in unknown:
+        fields[name] = "unexpected_file"
+    for kind in ProofKind:
+        content = uploads.get(kind.value)
+        if content is None:
+            continue
+        try:
+            image = images.check_image(content)
+            if kind is ProofKind.SIGNATURE:
+                image = images.reencode_signature(content)
+                if images.ink_ratio(image.content) < MIN_SIGNATURE_INK:
+                    raise images.ImageRejected("signature_too_small")
+            else:
+                image = images.reencode_photo(content)
+        except images.ImageRejected as rejected:
+            fields[kind.value] = rejected.reason
+            continue
+        checked[kind] = image
+    delivered = entry.outcome is Outcome.DELIVERED
+    if delivered and ProofKind.SIGNATURE not in checked and "signature" not in fields:
+        fields["signature"] = "required"
+    if delivered and entry.relationship == "authorised" and \
+            ProofKind.AUTHORISATION_LETTER not in checked and "authorisation_letter" not in fields:
+        fields["authorisation_letter"] = "required"
+    if fields:
+        raise SyncRejected(422, "invalid", fields)
+    return checked
+
+
+def _new_attempt(entry: AttemptInput, courier: User, shipment: Shipment, digest: str) -> Attempt:
+    return Attempt(client_id=entry.client_id, shipment=shipment, courier=courier, content_digest=digest,
+                   **entry.attempt_columns())
+
+
+def _store_media(attempt: Attempt, media: dict, store: MediaStore) -> None:
+    for kind, image in media.items():
+        digest = store.put(image.content)
+        db.session.add(Proof(attempt=attempt, kind=kind, sha256=digest, content_type=image.content_type,
+                             size_bytes=len(image.content), width=image.width, height=image.height))
+
+
+def _move_shipment(attempt: Attempt, courier: User, max_attempts: int) -> None:
+    """Move the shipment as the visit says, or flag the attempt when it no longer can."""
+    from ..services.rounds import current_round_courier
+
+    shipment, details = attempt.shipment, {"attempt": str(attempt.client_id)}
+    planned = current_round_courier(shipment)
+    if shipment.holder_courier_id not in (None, courier.id) or (planned and planned.id != courier.id):
+        # A dispatcher gave it to someone else while this courier was offline.
+        attempt.flagged_reason = "reassigned"
+    if shipment.state is State.ASSIGNED:
+        # Taking it out is implied by standing at the citizen's door with it.
+        custody.apply(shipment, Action.DISPATCH, max_attempts=max_attempts, actor=courier,
+                      courier=courier, details=details)
+    if shipment.state is not State.OUT_FOR_DELIVERY:
+        # Cancelled, returned or delivered meanwhile: the visit happened, keep it for a dispatcher.
+        attempt.flagged_reason = f"shipment_{shipment.state}"
+        custody.note(shipment, "attempt_flagged", actor=courier,
+                     details=details | {"reason": attempt.flagged_reason})
+        return
+    if attempt.outcome is Outcome.DELIVERED:
+        custody.apply(shipment, Action.DELIVER, max_attempts=max_attempts, actor=courier, details=details)
+        return
+    custody.apply(shipment, Action.FAIL, max_attempts=max_attempts, actor=courier,
+                  details=details | {"reason": str(attempt.failure_reason)})
+    custody.apply(shipment, after_failure(shipment.attempts_count, max_attempts),
+                  max_attempts=max_attempts, actor_label="system", details=details)

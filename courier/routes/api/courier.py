@@ -1,0 +1,65 @@
+"""The courier app's calls (docs/courier-sync.md): the round, look-ups, attempts, the order."""
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from ...auth import roles_allowed
+from ...domain.storage import MediaStore
+from ...domain.sync import SyncRejected, submit_attempt
+from ...extensions import db
+from ...models import Role
+from ...services import rounds
+from ...vocabulary import sync_error_message, sync_field_messages
+from . import bp
+
+courier_only = roles_allowed(Role.COURIER)
+
+
+@bp.route("/courier/round")
+@courier_only
+def courier_round():
+    payload = rounds.round_payload(current_user, current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    response = jsonify(payload)
+    # A fresh token for the outbox: replays may come long after the page was loaded.
+    response.headers["X-CSRFToken"] = generate_csrf()
+    return response
+
+
+@bp.route("/courier/lookup")
+@courier_only
+def courier_lookup():
+    return jsonify(rounds.lookup(current_user, request.args.get("code", "")[:500]))
+
+
+@bp.route("/courier/attempts", methods=["POST"])
+@courier_only
+def courier_attempt():
+    uploads = {name: upload.read() for name, upload in request.files.items()}
+    try:
+        result = submit_attempt(current_user, request.form.get("attempt", ""), uploads,
+                                MediaStore(current_app.config["MEDIA_DIR"]),
+                                max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    except SyncRejected as rejected:
+        db.session.rollback()
+        return jsonify(error=rejected.code, message=sync_error_message(rejected.code),
+                       fields=sync_field_messages(rejected.fields)), rejected.status
+    db.session.commit()
+    attempt = result.attempt
+    return jsonify(status=result.status, client_id=str(attempt.client_id),
+                   shipment_state=result.shipment_state, flagged=attempt.flagged_reason), \
+        201 if result.status == "created" else 200
+
+
+@bp.route("/courier/round/order", methods=["POST"])
+@courier_only
+def courier_round_order():
+    body = request.get_json(silent=True) or {}
+    shipment_ids = body.get("shipment_ids")
+    if not isinstance(shipment_ids, list):
+        return jsonify(error="invalid", message=sync_error_message("invalid"), fields={}), 422
+    try:
+        round_ = rounds.reorder(current_user, str(body.get("round_id", "")), shipment_ids)
+    except rounds.OrderRejected as rejected:
+        return jsonify(error="invalid", message=str(rejected), fields={}), 422
+    db.session.commit()
+    return jsonify(version=round_.version)

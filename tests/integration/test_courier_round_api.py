@@ -1,0 +1,105 @@
+"""What the courier's phone downloads for the day, the look-up behind the scan guard, the order."""
+import hashlib
+
+import pytest
+
+from courier.domain import custody
+from courier.domain.formatting import local_today
+from courier.domain.states import Action
+from courier.domain.tokens import new_token
+from courier.models import AuthorisedPerson, Round, RoundStop
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+@pytest.fixture
+def day(db, office, users):
+    shipments = [factories.shipment(office, applicant_name=name, expected_id_tail=tail)
+                 for name, tail in (("Trần Thị Bích Ngọc", "1234"), ("Huỳnh Văn Phúc", None))]
+    shipments[1].dossier.authorised_persons.append(
+        AuthorisedPerson(full_name="Huỳnh Thị Lan", relationship_to_applicant="vợ"))
+    round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
+    for position, shipment in enumerate(shipments):
+        custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+        custody.apply(shipment, Action.ASSIGN, max_attempts=3)
+        round_.stops.append(RoundStop(shipment=shipment, position=position))
+    token, token_hash = new_token()
+    shipments[0].citizen_token_hash = token_hash
+    db.session.add(round_)
+    db.session.commit()
+    return {"round": round_, "shipments": shipments, "token": token}
+
+
+def test_the_round_has_everything_for_an_offline_day(client, auth, users, day):
+    auth.login(users["courier"].username)
+    response = client.get("/api/v1/courier/round")
+    assert response.status_code == 200 and response.headers["X-CSRFToken"]
+    body = response.json
+    assert body["round"]["id"] == str(day["round"].public_id)
+    assert body["round"]["date"] == local_today().isoformat()
+    first, second = body["stops"]
+    assert first["applicant_name"] == "Trần Thị Bích Ngọc" and first["state"] == "assigned"
+    assert first["state_label"] == "Đã xếp tuyến"
+    assert first["address"] == "12 Phan Châu Trinh, Phường Tam Kỳ"
+    assert first["fee_total_label"] == "225.000 ₫" and first["fee_agency"] == 200_000
+    assert first["expected_id_tail"] == "1234"
+    assert first["citizen_token_hash"] == hashlib.sha256(day["token"].encode()).hexdigest()
+    assert day["token"] not in response.get_data(as_text=True)
+    assert second["authorised_persons"] == [
+        {"full_name": "Huỳnh Thị Lan", "relationship": "vợ", "expected_id_tail": None}]
+    assert {"code": "absent", "label": "Người nhận vắng nhà"} in body["failure_reasons"]
+    assert body["max_attempts"] == 3
+
+
+def test_a_courier_with_no_round_today_gets_an_empty_day(db, office, client, auth):
+    lone = factories.user(office, "courier")
+    db.session.commit()
+    auth.login(lone.username)
+    body = client.get("/api/v1/courier/round").json
+    assert body["round"] is None and body["stops"] == []
+
+
+def test_lookup_says_who_holds_a_shipment_of_another_round(db, office, users, client, auth, day):
+    other = factories.user(office, "courier", username="buuta-khac")
+    elsewhere = factories.shipment(office)
+    round_ = Round(courier=other, post_office=office, round_date=local_today())
+    round_.stops.append(RoundStop(shipment=elsewhere, position=0))
+    db.session.add(round_)
+    db.session.commit()
+    auth.login(users["courier"].username)
+    theirs = client.get("/api/v1/courier/lookup", query_string={"code": elsewhere.dossier.code}).json
+    assert theirs == {"found": True, "on_your_round": False, "holder": other.full_name,
+                      "dossier_code": elsewhere.dossier.code}
+    mine = client.get("/api/v1/courier/lookup", query_string={"code": f"http://x/t/{day['token']}"}).json
+    assert mine["on_your_round"] is True
+    unknown = client.get("/api/v1/courier/lookup", query_string={"code": "000.00.17.H47-000000-0000"}).json
+    assert unknown["found"] is False
+
+
+def test_lookup_does_not_reach_into_another_post_office(db, users, client, auth):
+    far = factories.post_office()
+    foreign = factories.shipment(far)
+    db.session.commit()
+    auth.login(users["courier"].username)
+    assert client.get("/api/v1/courier/lookup", query_string={"code": foreign.dossier.code}).json["found"] is False
+
+
+def test_the_courier_reorders_the_round(db, users, client, auth, day):
+    auth.login(users["courier"].username)
+    token = csrf_token_from(client.get("/courier/").get_data(as_text=True))
+    ids = [str(s.public_id) for s in reversed(day["shipments"])]
+    response = client.post("/api/v1/courier/round/order", json={"round_id": str(day["round"].public_id),
+                                                                "shipment_ids": ids},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.json["version"] == 2
+    body = client.get("/api/v1/courier/round").json
+    assert [stop["shipment_id"] for stop in body["stops"]] == ids
+
+
+def test_an_order_that_drops_a_stop_is_refused(db, users, client, auth, day):
+    auth.login(users["courier"].username)
+    token = csrf_token_from(client.get("/courier/").get_data(as_text=True))
+    response = client.post("/api/v1/courier/round/order", json={
+        "round_id": str(day["round"].public_id), "shipment_ids": [str(day["shipments"][0].public_id)]},
+        headers={"X-CSRFToken": token})
+    assert response.status_code == 422 and "đúng các điểm phát" in response.json["message"]
