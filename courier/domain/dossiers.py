@@ -106,15 +106,19 @@ def parse_date(value) -> date:
 
 
 def _amount(value) -> int:
-    # "1.250.000", "1250000" and 1250000 all mean the same; đồng have no fractions.
+    """Whole đồng from 1250000, 1250000.0 (Excel), "1.250.000", "1,250,000" or "1.250.000 ₫"."""
     if isinstance(value, bool):
         raise ValueError("not an amount")
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError("đồng have no fractions")
-    digits = re.sub(r"[.\s₫đ]|VND|vnd", "", str(value)).removesuffix(",0").removesuffix(".0")
-    if not digits.isdigit() or int(digits) > MAX_FEE:
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("đồng have no fractions")
+        value = int(value)
+    text = re.sub(r"\s|₫|đ|VND", "", str(value), flags=re.IGNORECASE)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    if not text.isdigit() or int(text) > MAX_FEE:
         raise ValueError(f"not an amount: {value!r}")
-    return int(digits)
+    return int(text)
 
 
 def _coordinate(value, low: float, high: float) -> float:

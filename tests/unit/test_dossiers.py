@@ -70,3 +70,18 @@ def test_one_coordinate_without_the_other_is_refused():
     with pytest.raises(DossierInvalid) as refused:
         check_dossier(dict(GOOD, latitude="15.57"))
     assert refused.value.errors == {"latitude": "invalid_coordinates"}
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (1_250_000, 1_250_000), (25000.0, 25_000), ("1.250.000", 1_250_000), ("1,250,000", 1_250_000),
+    ("1.250.000 ₫", 1_250_000), ("25000", 25_000), ("0", 0),
+])
+def test_amounts_as_agencies_write_them(raw, expected):
+    assert check_dossier(dict(GOOD, fee_agency=raw)).fee_agency == expected
+
+
+@pytest.mark.parametrize("raw", ["-5", "12.5", 12.5, "1.25", "abc", True, "999999999999"])
+def test_amounts_that_are_not_whole_dong_are_refused(raw):
+    with pytest.raises(DossierInvalid) as refused:
+        check_dossier(dict(GOOD, fee_agency=raw))
+    assert refused.value.errors == {"fee_agency": "invalid_amount"}

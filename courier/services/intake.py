@@ -1,0 +1,62 @@
+"""Taking dossiers in from an agency: a checked file becomes dossiers and shipments, once.
+
+A dossier code already known for its agency is skipped, not duplicated, so
+the same file (or the same API push) can be sent twice safely.
+"""
+from dataclasses import dataclass, field
+
+from ..domain import custody
+from ..domain.dossiers import CleanDossier
+from ..domain.imports import CheckedFile, check_rows
+from ..extensions import db
+from ..models import Agency, AuthorisedPerson, Dossier, PostOffice, Shipment, User
+
+
+@dataclass
+class IntakeResult:
+    created: list[Shipment] = field(default_factory=list)
+    already_known: list[str] = field(default_factory=list)
+
+
+def agency_patterns() -> dict[str, str | None]:
+    """Every agency's code and its own dossier-code pattern, for checking rows."""
+    return dict(db.session.execute(db.select(Agency.code, Agency.dossier_code_pattern)).all())
+
+
+def check_table(rows: list[dict]) -> CheckedFile:
+    return check_rows(rows, agency_patterns())
+
+
+def take_in(checked: CheckedFile, office: PostOffice, actor: User, *, valid_only: bool = False) -> IntakeResult:
+    """Create a dossier and a registered shipment per valid row; the caller commits.
+
+    Refuses (ValueError) when the file has errors, unless `valid_only` says to take the rest.
+    """
+    if checked.errors and not valid_only:
+        raise ValueError("the file has errors; nothing was imported")
+    agencies = {a.code: a for a in db.session.execute(db.select(Agency)).scalars()}
+    result = IntakeResult()
+    for _row, agency_code, clean in checked.valid:
+        agency = agencies[agency_code]
+        if _known(agency, clean.code):
+            result.already_known.append(clean.code)
+            continue
+        dossier = build_dossier(agency, clean)
+        result.created.append(custody.register_shipment(dossier, office, actor=actor))
+    return result
+
+
+def build_dossier(agency: Agency, clean: CleanDossier) -> Dossier:
+    """A Dossier (with its authorised persons) from checked values."""
+    values = {name: getattr(clean, name) for name in (
+        "code", "procedure_name", "applicant_name", "applicant_phone", "street", "ward_code",
+        "province_code", "due_date", "fee_agency", "fee_postage", "legacy_district", "latitude",
+        "longitude", "expected_id_tail")}
+    dossier = Dossier(agency=agency, **values)
+    dossier.authorised_persons = [AuthorisedPerson(**person) for person in clean.authorised_persons]
+    return dossier
+
+
+def _known(agency: Agency, code: str) -> bool:
+    return db.session.execute(
+        db.select(Dossier.id).filter_by(agency_id=agency.id, code=code).limit(1)).first() is not None
