@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
 
     from . import cli, templating
+    from .routes.api.schemas import api_spec
+    from .services import agency_api  # noqa: F401  (its flush listener queues webhook deliveries)
+    api_spec.app = app  # the document is built from this app's routes; no extra routes registered
     cli.register(app)
     templating.register(app)
     return app

@@ -8,7 +8,7 @@ forgetting a declaration fails closed.
 """
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask import abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,12 @@ PUBLIC_ENDPOINTS = {"static"}
 def public(view):
     """Mark a view as reachable without logging in."""
     view.is_public = True
+    return view
+
+
+def agency_key_required(view):
+    """Mark a view as reached with an agency's API key (Authorization: Bearer …), not a session."""
+    view.auth_scheme = "agency_key"
     return view
 
 
@@ -61,6 +67,9 @@ def gate():
     """before_request hook: let public endpoints through, check login and role for the rest."""
     if request.endpoint is None:  # no route matched: let Flask answer 404/405
         return None
+    view = current_app.view_functions[request.endpoint]
+    if getattr(view, "auth_scheme", None) == "agency_key":
+        return _check_agency_key()
     roles = view_roles(request.endpoint)
     if roles is None:
         return None
@@ -72,6 +81,20 @@ def gate():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in roles:
         abort(403)
+    return None
+
+
+def _check_agency_key():
+    from .services.agency_api import agency_for_key
+
+    header = request.headers.get("Authorization", "")
+    agency = agency_for_key(header[7:].strip() if header.lower().startswith("bearer ") else None)
+    if agency is None:
+        response = jsonify(error="unauthorised", message=_("Thiếu hoặc sai khóa API."), fields={})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="courier"'
+        return response
+    g.agency = agency
     return None
 
 

@@ -11,6 +11,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user)
+    app.cli.add_command(create_api_key)
+    app.cli.add_command(worker)
 
 
 @click.command("init-db")
@@ -59,3 +61,42 @@ def create_user(username, full_name, role, post_office_code, password) -> None:
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
+
+
+@click.command("create-api-key")
+@click.option("--agency", "agency_code", required=True, help="The agency's national code.")
+@click.option("--post-office", "post_office_code", help="Link the agency to the office that carries its results.")
+def create_api_key(agency_code, post_office_code) -> None:
+    """Issue an API key for an agency's software; it is printed once and stored only hashed."""
+    from .models import Agency
+    from .services.agency_api import issue_api_key
+
+    agency = db.session.execute(db.select(Agency).filter_by(code=agency_code)).scalar_one_or_none()
+    if agency is None:
+        raise click.ClickException(f"Không có cơ quan mã {agency_code!r}.")
+    if post_office_code:
+        office = db.session.execute(db.select(PostOffice).filter_by(code=post_office_code)).scalar_one_or_none()
+        if office is None:
+            raise click.ClickException(f"Không có bưu cục mã {post_office_code!r}.")
+        agency.post_office = office
+    key = issue_api_key(agency)
+    db.session.commit()
+    click.echo(f"Khóa API cho {agency.name} (chỉ hiện một lần / shown once):\n{key}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due, then stop.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+def worker(once: bool, interval: float) -> None:
+    """Send queued webhook deliveries, retrying with backoff until each is acknowledged."""
+    import time
+
+    from .services.agency_api import deliver_due
+
+    while True:
+        sent = deliver_due()
+        if once:
+            click.echo(f"{sent} delivery tries")
+            return
+        if not sent:
+            time.sleep(interval)

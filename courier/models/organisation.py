@@ -1,6 +1,6 @@
 """The organisations on either side of a hand-over: agencies and post offices."""
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 
@@ -18,6 +18,10 @@ class Agency(db.Model):
     # An agency whose software numbers dossiers its own way gives a regular
     # expression here; otherwise codes must have the national shape.
     dossier_code_pattern: Mapped[str | None] = mapped_column(String(200))
+    # The post office that carries this agency's results (dossiers pushed over the API land there).
+    post_office_id: Mapped[int | None] = mapped_column(ForeignKey("post_office.id"))
+
+    post_office: Mapped["PostOffice | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"

@@ -87,7 +87,8 @@ def seed_demo(max_attempts: int = 3) -> dict:
     wards = {name: int(find_ward(name, PROVINCE_CODE).code) for name, _, _ in data.WARDS}
     office = PostOffice(**POST_OFFICE, ward_code=wards[POST_OFFICE_WARD],
                         province_code=PROVINCE_CODE)
-    agencies = [Agency(code=code, name=name, phone=phone) for code, name, phone, *_ in AGENCIES]
+    agencies = [Agency(code=code, name=name, phone=phone, post_office=office)
+                for code, name, phone, *_ in AGENCIES]
     users = {name: _user(name, full_name, role, phone, office)
              for name, full_name, role, phone in USERS}
     db.session.add_all([office, *agencies, *users.values()])

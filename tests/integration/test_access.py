@@ -5,14 +5,18 @@ anonymous visitor, and every role outside the route's audience must get 403.
 A new route that forgets its protection, or a new public route nobody
 reviewed, fails here.
 """
+import re
+
 import pytest
 
 from courier import create_app
 
 PUBLIC = {
     "static", "auth.index", "auth.login", "auth.language", "citizen.track",
-    "pwa.service_worker", "pwa.manifest", "pwa.offline",
+    "pwa.service_worker", "pwa.manifest", "pwa.offline", "api.openapi", "api.docs",
 }
+# Reached by agencies' software with an API key; a staff session is not a key.
+AGENCY_KEY = {"api.push_dossier", "api.dossier_status", "api.put_webhook"}
 # Endpoints for one role inside a shared audience.
 COURIER_ONLY_PREFIX = "api.courier_"
 # Who may use each audience's pages.
@@ -23,6 +27,13 @@ AUDIENCES = {
     "api": {"courier", "dispatcher", "admin"},
 }
 SAMPLE_VALUES = {"token": "x" * 24, "code": "en", "filename": "css/app.css"}
+SAMPLE_UUID = "00000000-0000-0000-0000-000000000001"
+
+
+def _sample(converter: str | None, name: str) -> str:
+    if converter == "int:":
+        return "1"
+    return SAMPLE_VALUES.get(name, SAMPLE_UUID)
 
 
 def _routes():
@@ -31,9 +42,7 @@ def _routes():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             path = rule.rule
             for name in rule.arguments:
-                path = path.replace(f"<{name}>", SAMPLE_VALUES.get(name, "1"))
-                path = path.replace(f"<int:{name}>", "1").replace(f"<uuid:{name}>",
-                                                                 "00000000-0000-0000-0000-000000000001")
+                path = re.sub(rf"<(\w+:)?{name}>", lambda m: _sample(m.group(1), name), path)
             yield pytest.param(rule.endpoint, method, path, id=f"{method} {rule.rule}")
 
 
@@ -52,7 +61,7 @@ def test_anonymous_visitors_are_refused_everything_not_public(client, endpoint, 
     if endpoint in PUBLIC:
         assert response.status_code != 401 and "/login?next" not in response.headers.get("Location", "")
         return
-    if path.startswith("/api/"):
+    if path.startswith("/api/") or endpoint in AGENCY_KEY:
         assert response.status_code == 401
         assert response.json["error"] == "unauthorised"
     else:
@@ -65,6 +74,9 @@ def test_anonymous_visitors_are_refused_everything_not_public(client, endpoint, 
 def test_each_role_is_refused_outside_its_audience(users, auth, client, role, endpoint, method, path):
     auth.login(users[role].username)
     response = client.open(path, method=method, buffered=True)
+    if endpoint in AGENCY_KEY:
+        assert response.status_code == 401  # no API key, whoever is logged in
+        return
     allowed = {"courier"} if endpoint.startswith(COURIER_ONLY_PREFIX) else AUDIENCES[endpoint.split(".")[0]]
     if role in allowed:
         assert response.status_code not in (401, 403)

@@ -6,4 +6,4 @@ from ...models import Role
 
 bp = blueprint_roles(Blueprint("api", __name__), Role.COURIER, Role.DISPATCHER, Role.ADMIN)
 
-from . import common, courier  # noqa: E402,F401  (they add their routes to bp)
+from . import agency, common, courier  # noqa: E402,F401  (they add their routes to bp)

@@ -1,0 +1,137 @@
+"""Agencies hear of each custody step by a signed webhook, retried until acknowledged."""
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from courier.domain import custody, webhooks
+from courier.domain.states import Action
+from courier.models import WebhookDelivery, WebhookTry
+from courier.models.types import utcnow
+from courier.services import agency_api
+from tests import factories
+
+
+class Receiver:
+    """A local agency endpoint that refuses the first `refuse` requests, then accepts."""
+
+    def __init__(self, refuse: int = 0):
+        self.refuse, self.received = refuse, []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                status = 503 if len(receiver.received) <= receiver.refuse else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/courier"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = Receiver(refuse=1)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def hooked(db, office, receiver):
+    agency = factories.agency()
+    secret = agency_api.set_webhook(agency, receiver.url)
+    db.session.commit()
+    return agency, secret
+
+
+def _deliveries(db):
+    db.session.expire_all()
+    return db.session.execute(db.select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars().all()
+
+
+def test_a_custody_step_is_queued_in_the_same_transaction(db, office, hooked):
+    shipment = factories.shipment(office)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    db.session.rollback()
+    assert _deliveries(db) == []  # nothing is reported for what did not happen
+    shipment = factories.shipment(office)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    db.session.commit()
+    [delivery] = _deliveries(db)
+    assert delivery.payload["type"] == "shipment.received" and delivery.payload["state"] == "received"
+    assert delivery.payload["dossier_code"] == shipment.dossier.code
+
+
+def test_a_refused_delivery_is_retried_with_backoff_and_every_try_is_logged(app, db, office, hooked, receiver):
+    _, secret = hooked
+    shipment = factories.shipment(office)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    db.session.commit()
+
+    assert agency_api.deliver_due() == 1  # refused (503)
+    [delivery] = _deliveries(db)
+    assert delivery.status == "pending" and delivery.tries == 1
+    assert delivery.next_try_at > utcnow() + timedelta(seconds=20)
+    assert agency_api.deliver_due() == 0  # not due yet
+
+    delivery.next_try_at = utcnow()
+    db.session.commit()
+    assert agency_api.deliver_due() == 1
+    [delivery] = _deliveries(db)
+    assert delivery.status == "delivered" and delivery.tries == 2
+    log = db.session.execute(db.select(WebhookTry).order_by(WebhookTry.id)).scalars().all()
+    assert [t.status_code for t in log] == [503, 200]
+
+    (first_headers, first_body), (headers, body) = receiver.received
+    assert headers["X-Courier-Event-Id"] == first_headers["X-Courier-Event-Id"] == str(delivery.event_id)
+    assert webhooks.verify(body, headers["X-Courier-Signature"], secret)
+    assert not webhooks.verify(body + b" ", headers["X-Courier-Signature"], secret)
+    assert not webhooks.verify(body, headers["X-Courier-Signature"], "whsec_wrong")
+    assert json.loads(body)["id"] == str(delivery.event_id)
+
+
+def test_an_unreachable_receiver_is_logged_and_retried(db, office):
+    agency = factories.agency()
+    agency_api.set_webhook(agency, "http://127.0.0.1:9/nothing-listens-here")
+    shipment = factories.shipment(office)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    db.session.commit()
+    agency_api.deliver_due(timeout=2)
+    [delivery] = _deliveries(db)
+    assert delivery.status == "pending" and delivery.log[0].error and delivery.log[0].status_code is None
+
+
+def test_old_signatures_are_refused_by_verify():
+    body = b'{"id": "1"}'
+    header = webhooks.sign(body, "whsec_x", timestamp=1_000_000)
+    assert webhooks.verify(body, header, "whsec_x", now=1_000_100)
+    assert not webhooks.verify(body, header, "whsec_x", now=1_000_000 + webhooks.TOLERANCE_S + 1)
+
+
+def test_webhook_secrets_are_stored_encrypted(db, hooked):
+    from courier.models import Webhook
+
+    _, secret = hooked
+    stored = db.session.execute(db.select(Webhook)).scalar_one()
+    assert secret not in stored.secret_encrypted
+
+
+def test_an_agency_registers_its_webhook_over_the_api(db, client, office):
+    agency = factories.agency()
+    headers = {"Authorization": f"Bearer {agency_api.issue_api_key(agency)}"}
+    db.session.commit()
+    response = client.put("/api/v1/webhook", json={"url": "https://agency.example.vn/hooks"}, headers=headers)
+    assert response.status_code == 200 and response.json["secret"].startswith("whsec_")
+    assert client.put("/api/v1/webhook", json={"url": "not a url"}, headers=headers).status_code == 422
