@@ -1,8 +1,15 @@
 """Web forms (Flask-WTF): validation and CSRF in one place, messages in Vietnamese."""
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField,
+                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .domain.formatting import local_today
 
 
 class LoginForm(FlaskForm):
@@ -15,3 +22,136 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with no fields: a button whose POST carries only the CSRF token."""
+
+
+# -- The dispatcher's console ------------------------------------------------------------------
+
+def _optional_int(value) -> int | None:
+    """Coerce a select's value: an empty choice is None, anything else must be a whole number."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+class GetForm(FlaskForm):
+    """A filter form read from the query string: no CSRF token, since it changes nothing."""
+
+    class Meta:
+        csrf = False
+
+
+class IntakeUploadForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách hồ sơ (.csv hoặc .xlsx)"), validators=[
+        FileRequired(_l("Hãy chọn tệp cần nhập.")),
+        FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp .csv hoặc .xlsx."))])
+
+
+class IntakeConfirmForm(FlaskForm):
+    upload_id = HiddenField(validators=[DataRequired()])
+    import_all = SubmitField(_l("Nhập"))
+    import_valid = SubmitField(_l("Chỉ nhập các dòng hợp lệ"))
+
+
+class PickShipmentsForm(FlaskForm):
+    """Shipments ticked in a list, by public id; the view checks each belongs to the office."""
+
+    shipment = SelectMultipleField(coerce=_uuid, validate_choice=False)
+
+    def validate_shipment(self, field):
+        if not field.data:
+            raise ValidationError(_l("Hãy chọn ít nhất một bưu gửi."))
+
+
+class ScanForm(FlaskForm):
+    code = StringField(_l("Quét hoặc gõ mã hồ sơ"), validators=[
+        DataRequired(_l("Hãy quét hoặc gõ mã hồ sơ.")), Length(max=500)])
+
+
+class LabelFilterForm(GetForm):
+    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
+    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
+    unprinted = BooleanField(_l("Chỉ bưu gửi chưa in nhãn"))
+
+
+class PrintLabelsForm(PickShipmentsForm):
+    layout = RadioField(_l("Khổ in"), default="a4", choices=[
+        ("a4", _l("Tờ A4 (2 × 7 nhãn)")), ("thermal", _l("Nhãn nhiệt 80 mm (một nhãn)"))])
+
+
+class RoundPickForm(GetForm):
+    courier = SelectField(_l("Bưu tá"), coerce=_optional_int, validate_choice=False)
+    day = DateField(_l("Ngày phát"), validators=[Optional()])
+    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
+    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
+
+
+class AddToRoundForm(PickShipmentsForm):
+    courier = IntegerField(validators=[DataRequired()])
+    day = DateField(validators=[DataRequired()])
+
+    def validate_day(self, field):
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Không xếp tuyến cho ngày đã qua."))
+
+
+class MoveStopForm(FlaskForm):
+    to_courier = SelectField(_l("Chuyển sang bưu tá"), coerce=_optional_int, validate_choice=False,
+                             validators=[DataRequired(_l("Hãy chọn bưu tá."))])
+
+
+class ReassignForm(FlaskForm):
+    courier = SelectField(_l("Bưu tá"), coerce=_optional_int, validate_choice=False,
+                          validators=[DataRequired(_l("Hãy chọn bưu tá."))])
+    day = DateField(_l("Ngày phát"), validators=[DataRequired(_l("Hãy chọn ngày phát."))])
+
+    def validate_day(self, field):
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Không xếp tuyến cho ngày đã qua."))
+
+
+class ReasonForm(FlaskForm):
+    """An action that must say why (cancelling)."""
+
+    reason = TextAreaField(_l("Lý do"), validators=[
+        DataRequired(_l("Hãy ghi lý do.")), Length(max=500)])
+
+
+class NoteForm(FlaskForm):
+    """An action with an optional note (rescheduling, sending back, handing back)."""
+
+    note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
+
+
+class ShipmentSearchForm(GetForm):
+    q = StringField(_l("Mã hồ sơ, tên hoặc số điện thoại"), validators=[Optional(), Length(max=120)])
+    state = SelectField(_l("Trạng thái"), validate_choice=False)
+    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
+    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    due = DateField(_l("Hẹn trả"), validators=[Optional()])
+
+
+class ConfirmReceiptForm(FlaskForm):
+    """The citizen confirms the result reached them, with an optional rating."""
+
+    rating = RadioField(_l("Đánh giá (không bắt buộc)"), choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+                        validators=[Optional()])
+    comment = TextAreaField(_l("Góp ý (không bắt buộc)"), validators=[Optional(), Length(max=300)])
+
+
+class DisputeForm(FlaskForm):
+    """The citizen says the result has not reached them."""
+
+    comment = TextAreaField(_l("Điều gì đã xảy ra? (không bắt buộc)"), validators=[Optional(), Length(max=300)])
+
+
+class CitizenNoteForm(FlaskForm):
+    """A short note for the courier before delivery."""
+
+    note = TextAreaField(_l("Lời nhắn cho bưu tá"), validators=[
+        DataRequired(_l("Hãy nhập lời nhắn.")), Length(max=300, message=_l("Tối đa 300 ký tự."))])

@@ -3,7 +3,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from .domain import addresses, formatting
-from .vocabulary import ROLE_LABELS, STATE_LABELS
+from .vocabulary import FAILURE_REASON_LABELS, PROOF_LABELS, ROLE_LABELS, STATE_LABELS
 
 
 def register(app: Flask) -> None:
@@ -13,6 +13,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda state: STATE_LABELS.get(state, state), "state_label")
     app.add_template_filter(lambda role: ROLE_LABELS.get(role, role), "role_label")
     app.add_template_filter(_ward_name, "ward_name")
+    app.add_template_filter(lambda reason: FAILURE_REASON_LABELS.get(reason, reason), "failure_label")
+    app.add_template_filter(lambda kind: PROOF_LABELS.get(kind, kind), "proof_label")
 
     @app.context_processor
     def _globals():

@@ -46,6 +46,17 @@ DOSSIER_ERRORS = {
     "invalid_id_tail": _l("Đuôi số giấy tờ phải là 3 đến 6 chữ số."),
 }
 
+# What a file-level or cross-row import problem means (courier.domain.imports' codes).
+IMPORT_ERRORS = {
+    "unreadable": _l("Không đọc được tệp: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx."),
+    "no_rows": _l("Tệp không có dòng hồ sơ nào dưới dòng tiêu đề."),
+    "missing_columns": _l("Tệp thiếu cột bắt buộc: %(detail)s."),
+    "too_many_rows": _l("Tệp quá nhiều dòng: tối đa %(detail)s dòng mỗi lần nhập."),
+    "duplicate_in_file": _l("Mã hồ sơ bị lặp lại trong tệp."),
+    "unknown_agency": _l("Không có cơ quan nào có mã này."),
+}
+
+
 SYNC_ERRORS = {
     "invalid": _l("Dữ liệu lần phát không hợp lệ."),
     "conflict": _l("Lần phát này đã được ghi nhận với nội dung khác; không ghi đè."),
@@ -77,3 +88,9 @@ def sync_error_message(code: str) -> str:
 
 def sync_field_messages(fields: dict[str, str]) -> dict[str, str]:
     return {name: str(SYNC_FIELD_ERRORS.get(code, SYNC_FIELD_ERRORS["invalid"])) for name, code in fields.items()}
+
+PROOF_LABELS = {
+    "signature": _l("Chữ ký"),
+    "photo": _l("Ảnh chụp khi giao"),
+    "authorisation_letter": _l("Giấy ủy quyền"),
+}

@@ -1,17 +1,113 @@
-"""The citizen's page, reached from the QR code's link, with no account."""
-from flask import Blueprint, render_template
+"""The citizen's pages, reached from the QR code's link, with no account.
+
+Every response is kept out of search engines and caches and sends no
+referrer, so the capability in the URL does not leak; requests are
+rate-limited per IP. GET never changes anything: answers are POSTs with CSRF.
+"""
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
+                   send_file, url_for)
+from flask_babel import gettext as _
 
 from ..auth import public
+from ..domain.storage import MediaStore
+from ..extensions import db, limiter
+from ..forms import CitizenNoteForm, ConfirmReceiptForm, DisputeForm
+from ..models import ProofKind
 from ..services import tracking
 
 bp = Blueprint("citizen", __name__)
+limiter.limit(lambda: current_app.config["CITIZEN_RATE_LIMIT"])(bp)
+
+
+@bp.after_request
+def _private(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _open(token: str) -> tracking.Tracking:
+    try:
+        found = tracking.open_link(token, current_app.config["CITIZEN_LINK_DAYS"])
+    except tracking.LinkExpired as expired:
+        abort(make_response(render_template("citizen/expired.html", hotline=expired.hotline), 410))
+    if found is None:
+        abort(make_response(render_template("citizen/unknown.html"), 404))
+    return found
 
 
 @bp.route("/<token>")
 @public
 def track(token: str):
-    view = tracking.find_by_token(token)
-    if view is None:
-        return render_template("citizen/unknown.html"), 404
-    response = render_template("citizen/track.html", view=view)
-    return response, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+    view = _open(token)
+    return render_template("citizen/track.html", view=view, token=token, confirm_form=ConfirmReceiptForm(),
+                           dispute_form=DisputeForm(), note_form=CitizenNoteForm())
+
+
+@bp.route("/<token>/confirm", methods=["POST"])
+@public
+def confirm(token: str):
+    view, form = _open(token), ConfirmReceiptForm()
+    if form.validate_on_submit():
+        try:
+            tracking.confirm(view, int(form.rating.data) if form.rating.data else None, form.comment.data)
+        except tracking.AlreadyDone:
+            flash(_("Bạn đã trả lời cho kết quả này rồi."), "error")
+        else:
+            db.session.commit()
+            flash(_("Cảm ơn bạn đã xác nhận đã nhận kết quả."), "info")
+    return redirect(url_for("citizen.track", token=token))
+
+
+@bp.route("/<token>/dispute", methods=["POST"])
+@public
+def dispute(token: str):
+    view, form = _open(token), DisputeForm()
+    if form.validate_on_submit():
+        try:
+            tracking.dispute(view, form.comment.data)
+        except tracking.AlreadyDone:
+            flash(_("Bạn đã trả lời cho kết quả này rồi."), "error")
+        else:
+            db.session.commit()
+            flash(_("Bưu cục đã nhận được báo cáo của bạn và sẽ liên hệ lại sớm."), "info")
+    return redirect(url_for("citizen.track", token=token))
+
+
+@bp.route("/<token>/note", methods=["POST"])
+@public
+def note(token: str):
+    view, form = _open(token), CitizenNoteForm()
+    if view.shipment.state.value in ("delivered", "returned", "cancelled"):
+        flash(_("Kết quả đã được xử lý xong; không gửi thêm lời nhắn được."), "error")
+    elif form.validate_on_submit():
+        tracking.leave_note(view, form.note.data)
+        db.session.commit()
+        flash(_("Đã gửi lời nhắn cho bưu tá."), "info")
+    else:
+        flash(" ".join(form.note.errors) or _("Không gửi được lời nhắn."), "error")
+    return redirect(url_for("citizen.track", token=token))
+
+
+@bp.route("/<token>/receipt")
+@public
+def receipt(token: str):
+    view = _open(token)
+    if view.delivery is None:
+        abort(404)
+    checks = tracking.check_proofs(view.delivery, MediaStore(current_app.config["MEDIA_DIR"]))
+    return render_template("citizen/receipt.html", view=view, token=token, checks=checks)
+
+
+@bp.route("/<token>/signature.png")
+@public
+def signature(token: str):
+    view = _open(token)
+    proof = next((p for p in (view.delivery.proofs if view.delivery else []) if p.kind is ProofKind.SIGNATURE), None)
+    if proof is None:
+        abort(404)
+    path = MediaStore(current_app.config["MEDIA_DIR"]).path_for(proof.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=proof.content_type, max_age=0)

@@ -43,6 +43,8 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.response is not None:  # a view aborted with its own page
+            return error.response
         return _respond(error.code or 500)
 
     @app.errorhandler(Exception)

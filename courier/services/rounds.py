@@ -7,7 +7,7 @@ from ..domain import formatting
 from ..domain.addresses import UnknownDivision, ward
 from ..domain.formatting import local_today
 from ..extensions import db
-from ..models import Dossier, Round, RoundStop, Shipment, User
+from ..models import Dossier, Event, Round, RoundStop, Shipment, User
 from ..models.types import utcnow
 from ..vocabulary import FAILURE_REASON_LABELS, STATE_LABELS
 
@@ -74,7 +74,18 @@ def _stop(stop: RoundStop) -> dict:
              "expected_id_tail": person.expected_id_tail} for person in dossier.authorised_persons],
         "attempts_count": shipment.attempts_count,
         "citizen_token_hash": shipment.citizen_token_hash,
+        "citizen_note": _latest_citizen_note(shipment),
     }
+
+
+def _latest_citizen_note(shipment: Shipment) -> str | None:
+    """What the citizen asked the courier through their link (e.g. a convenient time), if anything."""
+    from .tracking import NOTE
+
+    note = db.session.execute(
+        db.select(Event).filter_by(shipment_id=shipment.id, action=NOTE).order_by(Event.id.desc())
+    ).scalars().first()
+    return note.details.get("note") if note else None
 
 
 def _ward_name(code: int) -> str:
