@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, templating
     from .routes.api.schemas import api_spec
+    from .domain import chain  # noqa: F401  (its flush listener seals events and proofs)
     from .services import agency_api  # noqa: F401  (its flush listener queues webhook deliveries)
     api_spec.app = app  # the document is built from this app's routes; no extra routes registered
     cli.register(app)

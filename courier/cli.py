@@ -13,6 +13,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_api_key)
     app.cli.add_command(worker)
+    app.cli.add_command(verify_command)
+    app.cli.add_command(checkpoint_command)
 
 
 @click.command("init-db")
@@ -100,3 +102,39 @@ def worker(once: bool, interval: float) -> None:
             return
         if not sent:
             time.sleep(interval)
+
+
+@click.command("verify")
+def verify_command() -> None:
+    """Walk the event and proof chains and the signed checkpoints; exit 1 on the first problem."""
+    import time
+
+    from .domain import chain, checkpoints
+
+    started, failed = time.monotonic(), False
+    for name in chain.CHAINS:
+        report = chain.verify(db.session, name)
+        if report.ok:
+            click.echo(f"{name}: {report.checked} bản ghi hợp lệ / records intact")
+        else:
+            failed = True
+            click.echo(f"{name}: LỖI / PROBLEM {report.problem} at #{report.at_seq} (id {report.record_id})")
+    key = checkpoints.load_or_create_key(current_app.config["CHECKPOINT_KEY_FILE"])
+    for problem in checkpoints.check_checkpoints(db.session, checkpoints.public_text(key)):
+        failed = True
+        click.echo(f"LỖI / PROBLEM {problem}")
+    click.echo(f"({time.monotonic() - started:.1f} s)")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command("checkpoint")
+def checkpoint_command() -> None:
+    """Sign the chains' current heads with the server's checkpoint key."""
+    from .domain import checkpoints
+
+    key = checkpoints.load_or_create_key(current_app.config["CHECKPOINT_KEY_FILE"])
+    for made in checkpoints.make_checkpoints(db.session, key):
+        click.echo(f"{made.chain} #{made.seq} {made.hash}")
+    db.session.commit()
+    click.echo(f"public key: {checkpoints.public_text(key)}")

@@ -58,6 +58,8 @@ def from_environment(env=os.environ) -> dict:
             {"connect_args": {"timeout": 30}} if uri.startswith("sqlite") else {"pool_pre_ping": True}
         ),
         "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
+        # The key that signs chain checkpoints; keep it (or a copy) away from the database's backups.
+        "CHECKPOINT_KEY_FILE": env.get("CHECKPOINT_KEY_FILE", str(instance_dir / "checkpoint_key.pem")),
         "PUBLIC_BASE_URL": public_base_url,
         "MAX_DELIVERY_ATTEMPTS": int(env.get("MAX_DELIVERY_ATTEMPTS", "3")),
         "BABEL_DEFAULT_LOCALE": "vi",

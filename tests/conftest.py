@@ -34,6 +34,7 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "ID_HASH_KEY": "test-id-hash-key",
         "MEDIA_DIR": str(media_dir),
+        "CHECKPOINT_KEY_FILE": str(media_dir) + "-checkpoint.pem",
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # the default costs ~0.1 s a hash
         "PUBLIC_BASE_URL": "http://localhost",

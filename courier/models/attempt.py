@@ -111,5 +111,9 @@ class Proof(db.Model):
     width: Mapped[int | None]
     height: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Tamper evidence (domain.chain), as for events.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     attempt: Mapped[Attempt] = relationship(back_populates="proofs")

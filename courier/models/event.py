@@ -30,6 +30,10 @@ class Event(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Tamper evidence (domain.chain): position in the chain, the previous record's hash, this one's.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     shipment: Mapped[Shipment | None] = relationship()
     actor: Mapped[User | None] = relationship()
