@@ -1,0 +1,432 @@
+/* QR scanning for the courier page, and what a scanned text means.
+ *
+ *   startScanner(container, onText, options?) -> Promise<stop>
+ *   parseCccd(text)    -> the fields of a chip ID card's QR, or null
+ *   maskIdNumber(id)   -> "********1234" (as the server's identity.masked_tail), or null
+ *   classifyCode(text) -> {kind: "citizen_link" | "cccd" | "uuid" | "dossier_code", ...} or null
+ *   sha256Hex(text)    -> Promise<lowercase hex>
+ *
+ * The camera is decoded by the native BarcodeDetector where it reads QR codes,
+ * else by jsQR in scan_worker.js, off the main thread. No user-visible text here:
+ * errors go to options.onError as codes, and the page says them in its language.
+ * Styles: /static/css/scan.css (classes scan, scan-video, scan-frame).
+ */
+
+const WORKER_URL = new URL("./scan_worker.js", import.meta.url);
+const CAMERA = {
+  video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+  audio: false,
+};
+// Frames for jsQR are scaled down to about 640×480 worth of pixels: enough for a
+// label held at arm's length, and cheap enough for a low-end phone.
+const WORKER_MAX_PIXELS = 640 * 480;
+
+/** The error codes onError receives. */
+export const SCAN_ERRORS = Object.freeze(["no_camera", "denied", "insecure", "unknown"]);
+
+function errorCode(error) {
+  switch (error && error.name) {
+    case "NotAllowedError":
+    case "PermissionDeniedError":
+      return "denied";
+    case "SecurityError":
+      return window.isSecureContext === false ? "insecure" : "denied";
+    case "NotFoundError":
+    case "DevicesNotFoundError":
+    case "OverconstrainedError":
+    case "NotReadableError": // the camera is held by another app, or broken
+    case "TrackStartError":
+      return "no_camera";
+    default:
+      return "unknown";
+  }
+}
+
+function noop() {}
+
+function stopped(error, decoder = null) {
+  const stop = () => {};
+  stop.decoder = decoder;
+  stop.error = error;
+  return stop;
+}
+
+async function nativeDetector() {
+  if (typeof window.BarcodeDetector !== "function") return null;
+  try {
+    const formats = await window.BarcodeDetector.getSupportedFormats();
+    if (!formats.includes("qr_code")) return null;
+    return new window.BarcodeDetector({ formats: ["qr_code"] });
+  } catch (error) {
+    return null;
+  }
+}
+
+/** jsQR in a worker: decode(video) -> Promise<text | null>, one frame at a time. */
+function workerDecoder(onFatal) {
+  const worker = new Worker(WORKER_URL);
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  const waiting = new Map();
+  let nextId = 0;
+  let dead = false;
+
+  const fail = (error) => {
+    if (dead) return;
+    dead = true;
+    for (const resolve of waiting.values()) resolve(null);
+    waiting.clear();
+    worker.terminate();
+    onFatal(error);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    fail(new Error(event.message || "scan worker failed"));
+  };
+  worker.onmessageerror = () => fail(new Error("scan worker message error"));
+  worker.onmessage = (event) => {
+    const { id, text } = event.data;
+    const resolve = waiting.get(id);
+    waiting.delete(id);
+    if (resolve) resolve(text || null);
+  };
+
+  return {
+    kind: "worker",
+    decode(video) {
+      if (dead) return Promise.resolve(null);
+      const scale = Math.min(1, Math.sqrt(WORKER_MAX_PIXELS / (video.videoWidth * video.videoHeight)));
+      const width = Math.max(1, Math.round(video.videoWidth * scale));
+      const height = Math.max(1, Math.round(video.videoHeight * scale));
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+      }
+      context.drawImage(video, 0, 0, width, height);
+      const { data } = context.getImageData(0, 0, width, height);
+      const id = nextId++;
+      // Every fourth frame looks for a light-on-dark code (a QR on a phone in dark mode).
+      const invert = id % 4 === 3;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage({ id, width, height, buffer: data.buffer, invert }, [data.buffer]);
+      });
+    },
+    close() {
+      dead = true;
+      for (const resolve of waiting.values()) resolve(null);
+      waiting.clear();
+      worker.terminate();
+    },
+  };
+}
+
+function nativeDecoder(detector) {
+  return {
+    kind: "native",
+    async decode(video) {
+      const codes = await detector.detect(video);
+      const code = codes.find((found) => found.rawValue);
+      return code ? code.rawValue : null;
+    },
+    close() {},
+  };
+}
+
+function makeBeeper() {
+  const AudioContext = window.AudioContext || window.webkitAudioContext;
+  if (!AudioContext) return { beep: noop, close: noop };
+  let audio = null;
+  try {
+    audio = new AudioContext(); // made while the tap that opened the scanner still counts
+  } catch (error) {
+    return { beep: noop, close: noop };
+  }
+  return {
+    beep() {
+      try {
+        if (audio.state === "suspended") audio.resume().catch(noop);
+        const start = audio.currentTime + 0.01;
+        const tone = audio.createOscillator();
+        const volume = audio.createGain();
+        tone.type = "sine";
+        tone.frequency.value = 1320;
+        volume.gain.setValueAtTime(0.0001, start);
+        volume.gain.exponentialRampToValueAtTime(0.35, start + 0.01);
+        volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.12);
+        tone.connect(volume).connect(audio.destination);
+        tone.start(start);
+        tone.stop(start + 0.13);
+      } catch (error) {
+        // no sound is not worth stopping a scan for
+      }
+    },
+    close() {
+      if (audio.state !== "closed") audio.close().catch(noop);
+    },
+  };
+}
+
+function vibrate() {
+  try {
+    if (typeof navigator.vibrate === "function") navigator.vibrate(80);
+  } catch (error) {
+    // ignored: some browsers refuse without a recent tap
+  }
+}
+
+/**
+ * Open the rear camera inside `container` and report each QR code read to onText(text).
+ *
+ * options:
+ *   onError(code)  one of SCAN_ERRORS; called at most once; the scanner is then closed.
+ *   debounceMs     the same text is not reported again within this time (default 2000).
+ *   fps            frames decoded per second at most (default 8).
+ *   feedback       beep and vibrate on a read (default true).
+ *   signal         an AbortSignal that stops the scanner (e.g. when the page leaves #/scan).
+ *
+ * Resolves, once the video plays, to stop(): stops the camera and the decoder and
+ * removes the video; safe to call more than once. stop.decoder says which decoder runs:
+ * "native" or "worker". When the camera cannot be opened, onError is called and the
+ * promise still resolves, to a stop() that does nothing (stop.error is the code).
+ */
+export async function startScanner(container, onText, options = {}) {
+  if (!container || typeof container.appendChild !== "function") {
+    throw new TypeError("startScanner needs a container element");
+  }
+  if (typeof onText !== "function") throw new TypeError("startScanner needs an onText function");
+  const onError = typeof options.onError === "function" ? options.onError : noop;
+  const debounceMs = options.debounceMs ?? 2000;
+  const interval = 1000 / Math.max(1, Math.min(30, options.fps ?? 8));
+  const feedback = options.feedback !== false;
+  const signal = options.signal;
+
+  if (signal && signal.aborted) return stopped(null);
+  if (window.isSecureContext === false) {
+    onError("insecure");
+    return stopped("insecure");
+  }
+  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
+    onError("no_camera");
+    return stopped("no_camera");
+  }
+
+  const beeper = feedback ? makeBeeper() : { beep: noop, close: noop };
+  const frame = document.createElement("div");
+  frame.className = "scan";
+  const video = document.createElement("video");
+  video.className = "scan-video";
+  video.setAttribute("playsinline", "");
+  video.setAttribute("muted", "");
+  video.setAttribute("autoplay", "");
+  video.muted = true;
+  video.playsInline = true;
+  video.disablePictureInPicture = true;
+  const overlay = document.createElement("div");
+  overlay.className = "scan-frame";
+  overlay.setAttribute("aria-hidden", "true");
+  frame.append(video, overlay);
+
+  let stream = null;
+  let decoder = null;
+  let timer = null;
+  let closed = false;
+  const lastReported = new Map();
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    video.pause();
+    video.srcObject = null;
+    frame.remove();
+    if (decoder) decoder.close();
+    beeper.close();
+    if (signal) signal.removeEventListener("abort", close);
+  };
+  const fatal = (code) => {
+    if (closed) return;
+    close();
+    onError(code);
+  };
+  if (signal) signal.addEventListener("abort", close);
+
+  try {
+    stream = await navigator.mediaDevices.getUserMedia(CAMERA);
+  } catch (error) {
+    const aborted = closed;
+    close();
+    if (aborted) return stopped(null);
+    const code = errorCode(error);
+    onError(code);
+    return stopped(code);
+  }
+  if (closed) {
+    // aborted while the permission prompt was up
+    stream.getTracks().forEach((track) => track.stop());
+    return stopped(null);
+  }
+
+  const [track] = stream.getVideoTracks();
+  if (!track) {
+    fatal("no_camera");
+    return stopped("no_camera");
+  }
+  track.addEventListener("ended", () => fatal("unknown")); // taken away from us, not stop()
+  const capabilities = typeof track.getCapabilities === "function" ? track.getCapabilities() : {};
+  if (Array.isArray(capabilities.focusMode) && capabilities.focusMode.includes("continuous")) {
+    track.applyConstraints({ advanced: [{ focusMode: "continuous" }] }).catch(noop);
+  }
+
+  container.appendChild(frame);
+  video.srcObject = stream;
+  try {
+    await video.play();
+  } catch (error) {
+    if (closed) return stopped(null);
+    if (error.name !== "AbortError") {
+      fatal("unknown");
+      return stopped("unknown");
+    }
+  }
+  if (closed) return stopped(null);
+
+  const detector = await nativeDetector();
+  if (closed) return stopped(null);
+  try {
+    decoder = detector ? nativeDecoder(detector) : workerDecoder(() => fatal("unknown"));
+  } catch (error) {
+    fatal("unknown");
+    return stopped("unknown");
+  }
+  frame.dataset.decoder = decoder.kind;
+
+  const report = (text) => {
+    const now = performance.now();
+    const last = lastReported.get(text);
+    if (last !== undefined && now - last < debounceMs) return;
+    lastReported.set(text, now);
+    if (feedback) {
+      beeper.beep();
+      vibrate();
+    }
+    try {
+      onText(text);
+    } catch (error) {
+      console.error("scan: onText failed", error);
+    }
+  };
+
+  const tick = async () => {
+    if (closed) return;
+    const started = performance.now();
+    if (video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth > 0) {
+      let text = null;
+      try {
+        text = await decoder.decode(video);
+      } catch (error) {
+        if (decoder.kind === "native") {
+          // Some phones have BarcodeDetector but fail in it: fall back to jsQR for good.
+          decoder = workerDecoder(() => fatal("unknown"));
+          frame.dataset.decoder = decoder.kind;
+        }
+      }
+      if (closed) return;
+      if (text) report(text);
+    }
+    timer = setTimeout(tick, Math.max(0, interval - (performance.now() - started)));
+  };
+  timer = setTimeout(tick, 0);
+
+  const stop = () => close();
+  Object.defineProperty(stop, "decoder", { get: () => (decoder ? decoder.kind : null) });
+  stop.error = null;
+  return stop;
+}
+
+// ---------------------------------------------------------------------------
+// What a scanned text means.
+
+const CCCD_NUMBER = /^\d{12}$/;
+const OLD_ID_NUMBER = /^(\d{9}|\d{12})$/;
+const DDMMYYYY = /^(\d{2})(\d{2})(\d{4})$/;
+
+function isoDate(ddmmyyyy) {
+  const match = DDMMYYYY.exec(ddmmyyyy);
+  if (!match) return null;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  return `${match[3]}-${match[2]}-${match[1]}`;
+}
+
+/**
+ * The QR on the back of a chip ID card (CCCD):
+ *   12-digit number|old 9-digit number or empty|full name|DDMMYYYY birth|gender|address|DDMMYYYY issue
+ * -> {idNumber, oldIdNumber (null when empty), fullName, birthDate, gender, address, issueDate},
+ * dates as YYYY-MM-DD; null for anything else.
+ */
+export function parseCccd(text) {
+  if (typeof text !== "string") return null;
+  const fields = text.trim().split("|").map((field) => field.trim().normalize("NFC"));
+  if (fields.length !== 7) return null;
+  const [idNumber, oldIdNumber, fullName, birth, gender, address, issue] = fields;
+  if (!CCCD_NUMBER.test(idNumber)) return null;
+  if (oldIdNumber && !OLD_ID_NUMBER.test(oldIdNumber)) return null;
+  if (!fullName || !gender) return null;
+  const birthDate = isoDate(birth);
+  const issueDate = isoDate(issue);
+  if (!birthDate || !issueDate || issueDate < birthDate) return null;
+  return {
+    idNumber,
+    oldIdNumber: oldIdNumber || null,
+    fullName: fullName.replace(/\s+/g, " "),
+    birthDate,
+    gender,
+    address,
+    issueDate,
+  };
+}
+
+/**
+ * All but the last four digits hidden, as the server keeps it: "********1234" for a
+ * 12-digit CCCD, "*****4567" for a 9-digit CMND. Spaces, dots and dashes are ignored;
+ * null for anything that is not 9 or 12 digits.
+ */
+export function maskIdNumber(idNumber) {
+  const digits = String(idNumber ?? "").replace(/[\s.\-]/g, "");
+  if (!OLD_ID_NUMBER.test(digits)) return null;
+  return "*".repeat(digits.length - 4) + digits.slice(-4);
+}
+
+// The label's QR: the citizen link, …/t/<token> (token_urlsafe: letters, digits, - and _).
+const CITIZEN_LINK = /^[^\s?#]*\/t\/([A-Za-z0-9_-]+)\/?(?:[?#]\S*)?$/;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/**
+ * What a scanned (or typed) text is, per docs/courier-sync.md, first match wins:
+ *   {kind: "citizen_link", token}  …/t/<token>: compare sha256Hex(token) with citizen_token_hash
+ *   {kind: "cccd", card}           a chip ID card's QR; card as parseCccd gives it
+ *   {kind: "uuid", uuid}           a UUID anywhere in the text, lowercased: compare with shipment_id
+ *   {kind: "dossier_code", code}   otherwise the trimmed text: compare with dossier_code
+ * null for an empty text.
+ */
+export function classifyCode(text) {
+  const trimmed = String(text ?? "").trim();
+  if (!trimmed) return null;
+  const link = CITIZEN_LINK.exec(trimmed);
+  if (link) return { kind: "citizen_link", token: link[1] };
+  const card = parseCccd(trimmed);
+  if (card) return { kind: "cccd", card };
+  const uuid = UUID.exec(trimmed);
+  if (uuid) return { kind: "uuid", uuid: uuid[0].toLowerCase() };
+  return { kind: "dossier_code", code: trimmed };
+}
+
+/** SHA-256 of the UTF-8 text, as lowercase hex (the server's tokens.token_hash). */
+export async function sha256Hex(text) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(String(text)));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
