@@ -6,11 +6,12 @@ otherwise the user must be logged in and have a role the view or its
 blueprint allows. A view that declares no roles is refused to everyone, so
 forgetting a declaration fails closed.
 """
+import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from .models import Role
 
@@ -79,9 +80,24 @@ def gate():
             response.status_code = 401
             return response
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if _idle_too_long():
+        logout_user()
+        session.clear()
+        flash(_("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại."), "error")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in roles:
         abort(403)
     return None
+
+
+def _idle_too_long() -> bool:
+    """Dispatchers' sessions end after a quiet spell; couriers' must survive a day offline."""
+    now = int(time.time())
+    last_seen = session.get("seen", now)
+    session["seen"] = now
+    if current_user.role == Role.COURIER:
+        return False
+    return now - last_seen > current_app.config["DISPATCHER_IDLE_MINUTES"] * 60
 
 
 def _check_agency_key():

@@ -83,4 +83,8 @@ def from_environment(env=os.environ) -> dict:
         # A citizen link keeps working this many days after its shipment is closed.
         "CITIZEN_LINK_DAYS": int(env.get("CITIZEN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # Stored proof bytes one courier may add in a day: a full day is ~10 MB.
+        "UPLOAD_QUOTA_BYTES_PER_DAY": int(env.get("UPLOAD_QUOTA_BYTES_PER_DAY", str(100 * 1024 * 1024))),
+        # A dispatcher's session ends after this long without a request (couriers work offline).
+        "DISPATCHER_IDLE_MINUTES": int(env.get("DISPATCHER_IDLE_MINUTES", "30")),
     }

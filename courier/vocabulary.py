@@ -62,6 +62,7 @@ SYNC_ERRORS = {
     "conflict": _l("Lần phát này đã được ghi nhận với nội dung khác; không ghi đè."),
     "unknown_shipment": _l("Không tìm thấy bưu gửi này ở bưu cục của bạn."),
     "not_on_your_round": _l("Bưu gửi này không thuộc tuyến phát của bạn."),
+    "quota_exceeded": _l("Đã vượt dung lượng ảnh cho phép trong ngày. Hãy báo điều phối viên."),
 }
 SYNC_FIELD_ERRORS = {
     "required": _l("Bắt buộc phải có."),

@@ -61,6 +61,7 @@ def check_image(content: bytes, max_bytes: int = MAX_BYTES) -> CheckedImage:
     if len(content) > max_bytes:
         raise ImageRejected("too_large", f"{len(content)} bytes, the limit is {max_bytes}")
     expected_format, content_type = sniff(content)
+    _check_ending(content, expected_format)
     try:
         with Image.open(io.BytesIO(content)) as header:
             width, height = header.size
@@ -76,6 +77,22 @@ def check_image(content: bytes, max_bytes: int = MAX_BYTES) -> CheckedImage:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ImageRejected("corrupt", str(error)) from error
     return CheckedImage(content, expected_format, content_type, width, height)
+
+
+END_MARKERS = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}
+
+
+def _check_ending(content: bytes, kind: str) -> None:
+    """A missing end means a truncated file; bytes after it are how polyglots hide HTML or ZIP."""
+    if kind == "WEBP":
+        if int.from_bytes(content[4:8], "little") + 8 != len(content):
+            raise ImageRejected("corrupt", "RIFF size does not match the file")
+        return
+    end = content.rfind(END_MARKERS[kind])
+    if end == -1:
+        raise ImageRejected("corrupt", "the image ends early")
+    if content[end + len(END_MARKERS[kind]):].strip(b"\x00"):
+        raise ImageRejected("not_an_image", "data after the end of the image")
 
 
 def reencode_photo(content: bytes) -> CheckedImage:

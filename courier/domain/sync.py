@@ -42,7 +42,7 @@ class SyncResult:
 
 
 def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
-                   store: MediaStore, *, max_attempts: int) -> SyncResult:
+                   store: MediaStore, *, max_attempts: int, daily_quota: int | None = None) -> SyncResult:
     """Record one attempt from a courier's outbox, once; raise SyncRejected if it cannot be.
 
     `uploads` maps part names (signature, photo, authorisation_letter) to bytes.
@@ -58,6 +58,8 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         return _replay(known, digest, courier)
     shipment = _shipment_for(courier, entry.shipment_id)
     media = _check_media(entry, uploads)
+    if daily_quota is not None:
+        _check_quota(courier, media, daily_quota)
     attempt = _new_attempt(entry, courier, shipment, digest)
     try:
         with db.session.begin_nested():
@@ -138,6 +140,23 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
     if fields:
         raise SyncRejected(422, "invalid", fields)
     return checked
+
+
+def _check_quota(courier: User, media: dict, daily_quota: int) -> None:
+    """Refuse media past the courier's daily allowance, so one phone cannot fill the disk."""
+    from datetime import datetime, time, timedelta
+
+    from sqlalchemy import func
+
+    from .formatting import VIETNAM, local_today
+
+    start = datetime.combine(local_today(), time(), VIETNAM)
+    used = db.session.execute(
+        db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
+        .where(Attempt.courier_id == courier.id, Attempt.received_at >= start,
+               Attempt.received_at < start + timedelta(days=1))).scalar()
+    if used + sum(len(image.content) for image in media.values()) > daily_quota:
+        raise SyncRejected(422, "quota_exceeded")
 
 
 def _new_attempt(entry: AttemptInput, courier: User, shipment: Shipment, digest: str) -> Attempt:

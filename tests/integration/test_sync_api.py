@@ -13,51 +13,8 @@ from courier.domain.formatting import local_today
 from courier.domain.states import Action, State
 from courier.models import Attempt, Event, Proof, Round, RoundStop, Shipment
 from tests import factories, media
+from tests.attempts import delivered, post
 from tests.conftest import csrf_token_from
-
-
-@pytest.fixture
-def courier_client(app, db, users, client, auth):
-    auth.login(users["courier"].username)
-    html = client.get("/courier/").get_data(as_text=True)
-    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(html)
-    return client
-
-
-@pytest.fixture
-def on_round(db, office, users):
-    """A shipment on the courier's round for today, out for delivery."""
-    shipment = factories.shipment(office)
-    round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
-    round_.stops.append(RoundStop(shipment=shipment, position=0))
-    db.session.add(round_)
-    for action in (Action.RECEIVE, Action.ASSIGN):
-        custody.apply(shipment, action, max_attempts=3)
-    custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
-    db.session.commit()
-    return shipment
-
-
-def delivered(shipment, client_id=None, **changes):
-    body = {
-        "client_id": str(client_id or uuid.uuid4()), "shipment_id": str(shipment.public_id),
-        "outcome": "delivered", "captured_at": datetime.now(timezone.utc).isoformat(),
-        "location": {"latitude": 15.5731, "longitude": 108.4745, "accuracy_m": 12.0},
-        "recipient": {"name": "Trần Thị Bích Ngọc", "relationship": "applicant",
-                      "id_tail_masked": "********1234", "id_check": "matched"},
-        "fees": {"agency": 200_000, "postage": 25_000, "method": "cash"},
-    }
-    body.update(changes)
-    return body
-
-
-def post(client, body, **files):
-    """Send an attempt with a good signature and photo, unless `files` replaces (or, with None, drops) them."""
-    parts = {"signature": media.signature_png(), "photo": media.photo_jpeg()} | files
-    data = {"attempt": json.dumps(body)}
-    data.update({name: (io.BytesIO(content), f"{name}.bin") for name, content in parts.items()
-                 if content is not None})
-    return client.post("/api/v1/courier/attempts", data=data, content_type="multipart/form-data")
 
 
 def attempts(db):

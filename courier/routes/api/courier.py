@@ -38,7 +38,8 @@ def courier_attempt():
     try:
         result = submit_attempt(current_user, request.form.get("attempt", ""), uploads,
                                 MediaStore(current_app.config["MEDIA_DIR"]),
-                                max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"])
+                                max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"],
+                                daily_quota=current_app.config["UPLOAD_QUOTA_BYTES_PER_DAY"])
     except SyncRejected as rejected:
         db.session.rollback()
         return jsonify(error=rejected.code, message=sync_error_message(rejected.code),

@@ -1,0 +1,29 @@
+"""Building a courier's attempt as the phone sends it (docs/courier-sync.md)."""
+import io
+import json
+import uuid
+from datetime import datetime, timezone
+
+from tests import media
+
+
+def delivered(shipment, client_id=None, **changes):
+    body = {
+        "client_id": str(client_id or uuid.uuid4()), "shipment_id": str(shipment.public_id),
+        "outcome": "delivered", "captured_at": datetime.now(timezone.utc).isoformat(),
+        "location": {"latitude": 15.5731, "longitude": 108.4745, "accuracy_m": 12.0},
+        "recipient": {"name": "Trần Thị Bích Ngọc", "relationship": "applicant",
+                      "id_tail_masked": "********1234", "id_check": "matched"},
+        "fees": {"agency": 200_000, "postage": 25_000, "method": "cash"},
+    }
+    body.update(changes)
+    return body
+
+
+def post(client, body, **files):
+    """Send an attempt with a good signature and photo, unless `files` replaces (or, with None, drops) them."""
+    parts = {"signature": media.signature_png(), "photo": media.photo_jpeg()} | files
+    data = {"attempt": json.dumps(body)}
+    data.update({name: (io.BytesIO(content), f"{name}.bin") for name, content in parts.items()
+                 if content is not None})
+    return client.post("/api/v1/courier/attempts", data=data, content_type="multipart/form-data")
