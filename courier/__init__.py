@@ -50,10 +50,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            _enable_sqlite_pragmas(db.engine)
+            _enable_sqlite_pragmas(db.engine, app.config["SQLITE_SYNCHRONOUS"])
 
 
-def _enable_sqlite_pragmas(engine) -> None:
+def _enable_sqlite_pragmas(engine, synchronous: str) -> None:
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -61,6 +61,8 @@ def _enable_sqlite_pragmas(engine) -> None:
         cursor = dbapi_connection.cursor()
         # WAL lets readers (the dispatcher's board) run while a courier's sync writes.
         cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: an acknowledged hand-over survives a power cut, since the phone then deletes its copy.
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

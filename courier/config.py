@@ -17,6 +17,11 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    value = (value or "").strip().upper()
+    return value if value in allowed else default
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Return a persistent random key kept in the instance folder (mode 0600)."""
     instance_dir.mkdir(parents=True, exist_ok=True)
@@ -58,6 +63,7 @@ def from_environment(env=os.environ) -> dict:
             {"connect_args": {"timeout": 30}} if uri.startswith("sqlite") else {"pool_pre_ping": True}
         ),
         "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
+        "SQLITE_SYNCHRONOUS": _choice(env.get("SQLITE_SYNCHRONOUS"), ("FULL", "EXTRA", "NORMAL"), "FULL"),
         # The key that signs chain checkpoints; keep it (or a copy) away from the database's backups.
         "CHECKPOINT_KEY_FILE": env.get("CHECKPOINT_KEY_FILE", str(instance_dir / "checkpoint_key.pem")),
         "PUBLIC_BASE_URL": public_base_url,

@@ -63,14 +63,14 @@ def _box() -> webhooks.SecretBox:
 def _enqueue_deliveries(session: Session, flush_context, instances) -> None:
     """Queue a delivery for each new custody event an agency with a webhook wants to hear of."""
     new_events = [e for e in session.new if isinstance(e, Event) and e.action in webhooks.NOTIFIED_ACTIONS]
+    if not new_events:
+        return
+    with session.no_autoflush:  # one look-up per flush, not one per event
+        hooked = set(session.execute(db.select(Webhook.agency_id)).scalars())
     for event in new_events:
         shipment = event.shipment
         agency = shipment.dossier.agency if shipment and shipment.dossier else None
-        if agency is None or agency.id is None:
-            continue
-        with session.no_autoflush:
-            hooked = session.execute(db.select(Webhook.id).filter_by(agency_id=agency.id)).first()
-        if hooked:
+        if agency is not None and agency.id in hooked:
             session.add(_delivery_for(event, agency))
 
 
