@@ -1,5 +1,6 @@
 """Fixtures: app, client, db session helpers, and a logged-in client per role."""
 import re
+import uuid
 
 import pytest
 from flask.testing import FlaskClient
@@ -8,7 +9,7 @@ from flask_migrate import upgrade
 from courier import create_app
 from courier.extensions import db as _db
 from tests import factories
-from tests.databases import empty_all_tables, worker_database_url
+from tests.databases import drop_database, empty_all_tables, worker_database_url
 
 
 @pytest.fixture(scope="session")
@@ -17,14 +18,16 @@ def worker_id_safe(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id_safe) -> str:
+def database_url(request, tmp_path_factory, worker_id_safe) -> str:
     """This worker's database, migrated to head with the real migrations."""
-    url = worker_database_url(worker_id_safe, tmp_path_factory.mktemp("db"))
+    run_id = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
+    url = worker_database_url(worker_id_safe, tmp_path_factory.mktemp("db"), run_id)
     app = create_app(_test_settings(url, tmp_path_factory.mktemp("media")))
     with app.app_context():
         upgrade()
         _db.engine.dispose()
-    return url
+    yield url
+    drop_database(url)
 
 
 def _test_settings(url: str, media_dir, **overrides) -> dict:

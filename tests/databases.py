@@ -13,8 +13,12 @@ from sqlalchemy.engine import make_url
 from courier.config import database_url
 
 
-def worker_database_url(worker: str, scratch: Path) -> str:
-    """Create (or recreate) this worker's empty database and return its URL."""
+def worker_database_url(worker: str, scratch: Path, run_id: str) -> str:
+    """Create this worker's empty database and return its URL.
+
+    On PostgreSQL the name carries the test run's id, so two test runs on one
+    server (a developer's and CI's) never drop each other's databases.
+    """
     base = os.environ.get("DATABASE_URL")
     if not base:
         path = scratch / f"courier-{worker}.sqlite3"
@@ -22,7 +26,7 @@ def worker_database_url(worker: str, scratch: Path) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     url = make_url(database_url(base))
-    name = f"{url.database}_courier_{worker}"
+    name = f"{url.database}_courier_{run_id[:10]}_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -40,3 +44,14 @@ def empty_all_tables(engine, metadata) -> None:
             return
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def drop_database(url: str) -> None:
+    """Remove a PostgreSQL test database at the end of the run (SQLite files go with tmp)."""
+    if not url.startswith("postgresql"):
+        return
+    parsed = make_url(url)
+    admin = create_engine(make_url(database_url(os.environ["DATABASE_URL"])), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
