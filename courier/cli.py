@@ -15,6 +15,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(verify_command)
     app.cli.add_command(checkpoint_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("init-db")
@@ -138,3 +140,30 @@ def checkpoint_command() -> None:
         click.echo(f"{made.chain} #{made.seq} {made.hash}")
     db.session.commit()
     click.echo(f"public key: {checkpoints.public_text(key)}")
+
+
+@click.command("backup")
+@click.argument("target_dir", type=click.Path(file_okay=False))
+def backup_command(target_dir: str) -> None:
+    """Write the database and the media together into one .tar.gz in TARGET_DIR."""
+    from .domain.storage import MediaStore
+    from .services.backup import create_backup
+
+    path = create_backup(target_dir, MediaStore(current_app.config["MEDIA_DIR"]))
+    click.echo(f"Đã sao lưu / backup written: {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+def restore_command(backup_file: str) -> None:
+    """Restore a backup into this empty, migrated database (run init-db first), then run verify."""
+    from .domain.storage import MediaStore
+    from .services.backup import RestoreRefused, restore_backup
+
+    try:
+        counts = restore_backup(backup_file, MediaStore(current_app.config["MEDIA_DIR"]))
+    except RestoreRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"Không khôi phục được / restore refused: {refused}") from refused
+    db.session.commit()
+    click.echo("Đã khôi phục / restored: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n))
