@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(verify_command)
     app.cli.add_command(checkpoint_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(purge_media_command)
+    app.cli.add_command(citizen_data)
     app.cli.add_command(restore_command)
 
 
@@ -167,3 +169,43 @@ def restore_command(backup_file: str) -> None:
         raise click.ClickException(f"Không khôi phục được / restore refused: {refused}") from refused
     db.session.commit()
     click.echo("Đã khôi phục / restored: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n))
+
+
+@click.command("purge-media")
+def purge_media_command() -> None:
+    """Delete signatures and photos past MEDIA_RETENTION_DAYS; their hashes stay for the chain."""
+    from .domain.storage import MediaStore
+    from .services.privacy import purge_expired_media
+
+    purged = purge_expired_media(MediaStore(current_app.config["MEDIA_DIR"]),
+                                 current_app.config["MEDIA_RETENTION_DAYS"])
+    db.session.commit()
+    click.echo(f"Đã xóa {purged} tệp bằng chứng hết hạn lưu trữ / proofs purged.")
+
+
+@click.command("citizen-data")
+@click.argument("action", type=click.Choice(["export", "erase"]))
+@click.option("--dossier", "code", required=True, help="The dossier's code.")
+@click.option("--yes", is_flag=True, help="Confirm an erasure without asking.")
+def citizen_data(action: str, code: str, yes: bool) -> None:
+    """Export (JSON) or erase what is held about one citizen's dossier; recorded as an event."""
+    import json
+
+    from .domain import custody
+    from .domain.storage import MediaStore
+    from .models import Shipment
+    from .services import privacy
+
+    dossier = privacy.find_dossier(code)
+    if dossier is None:
+        raise click.ClickException(f"Không có hồ sơ {code!r}.")
+    if action == "export":
+        click.echo(json.dumps(privacy.export_citizen(dossier), ensure_ascii=False, indent=1))
+        for shipment in db.session.execute(db.select(Shipment).filter_by(dossier_id=dossier.id)).scalars():
+            custody.note(shipment, "citizen_data_exported", actor_label="admin-cli")
+    else:
+        if not yes:
+            click.confirm(f"Xóa dữ liệu cá nhân của hồ sơ {code}? Không thể hoàn tác.", abort=True)
+        count = privacy.erase_citizen(dossier, MediaStore(current_app.config["MEDIA_DIR"]), "admin-cli")
+        click.echo(f"Đã xóa dữ liệu cá nhân ({count} bưu gửi) / erased.")
+    db.session.commit()

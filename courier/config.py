@@ -93,4 +93,6 @@ def from_environment(env=os.environ) -> dict:
         "UPLOAD_QUOTA_BYTES_PER_DAY": int(env.get("UPLOAD_QUOTA_BYTES_PER_DAY", str(100 * 1024 * 1024))),
         # A dispatcher's session ends after this long without a request (couriers work offline).
         "DISPATCHER_IDLE_MINUTES": int(env.get("DISPATCHER_IDLE_MINUTES", "30")),
+        # Signatures and photos are deleted this long after the hand-over (their hashes stay).
+        "MEDIA_RETENTION_DAYS": int(env.get("MEDIA_RETENTION_DAYS", str(5 * 365))),
     }

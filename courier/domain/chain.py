@@ -48,7 +48,8 @@ def _seal_new_records(session: Session, flush_context) -> None:
             _seal(session, name, model, fields, new)
 
 
-def _seal(session, name, model, fields, records) -> None:
+def _seal(session, name, model, fields, records, objects: bool = True) -> None:
+    """Give `records` their places after the chain's head; `objects` says they are ORM objects to update too."""
     connection = session.connection()
     head = connection.execute(
         select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == name).with_for_update()).first()
@@ -60,7 +61,7 @@ def _seal(session, name, model, fields, records) -> None:
         connection.execute(update(model).where(model.id == record.id)
                            .values(seq=seq, prev_hash=prev, hash=digest))
         # Keep the object in step with its row without marking it changed.
-        for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)):
+        for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)) if objects else ():
             set_committed_value(record, attribute, value)
         prev = digest
     if head:
@@ -73,9 +74,11 @@ def seal_backlog(session: Session) -> int:
     """Seal records that have no place in the chain yet (made before it existed), in id order."""
     sealed = 0
     for name, (model, fields) in CHAINS.items():
-        backlog = session.execute(select(model).where(model.seq.is_(None)).order_by(model.id)).scalars().all()
+        # Only the chained columns: migrations run this against older schemas than the models'.
+        columns = [model.__table__.c[field] for field in fields]
+        backlog = session.execute(select(*columns).where(model.seq.is_(None)).order_by(model.id)).all()
         if backlog:
-            _seal(session, name, model, fields, backlog)
+            _seal(session, name, model, fields, backlog, objects=False)
             sealed += len(backlog)
     return sealed
 

@@ -82,6 +82,8 @@ class Attempt(db.Model):
     # Set when the shipment had been reassigned or cancelled while the courier
     # was offline: the hand-over happened, so it is kept, for a dispatcher to see.
     flagged_reason: Mapped[str | None] = mapped_column(String(200))
+    # Which consent text the recipient was shown when signing (Decree 13/2023/NĐ-CP).
+    consent_version: Mapped[str | None] = mapped_column(String(16))
     # A digest of the submitted content, so a replay with other content is told apart.
     content_digest: Mapped[str] = mapped_column(String(64))
 
@@ -115,5 +117,7 @@ class Proof(db.Model):
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the retention period ended and the file was deleted; the hash stays for the chain.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="proofs")
