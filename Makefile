@@ -16,6 +16,7 @@ export PUBLIC_BASE_URL ?= http://localhost:$(PORT)
 help:
 	@echo "make run    - install, create the demo database and serve on http://localhost:$(PORT)"
 	@echo "make test   - install what the tests need and run the whole suite (browser tests included)"
+	@echo "make bench  - measure throughput and timings on this machine (prints a table)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ test: $(VENV)/.installed-dev translations
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core" >&2; exit 1; fi; }
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/run.py
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o courier/translations/messages.pot .

@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     settings = config.from_environment()
     settings.update(test_config or {})
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(settings["SQLALCHEMY_DATABASE_URI"]))
     app.config.update(settings)
 
     # The gate runs before CSRFProtect's check, so an anonymous POST is sent to

@@ -59,9 +59,6 @@ def from_environment(env=os.environ) -> dict:
         # session key does not break ID matching on stored attempts.
         "ID_HASH_KEY": env.get("ID_HASH_KEY") or secret_key,
         "SQLALCHEMY_DATABASE_URI": uri,
-        "SQLALCHEMY_ENGINE_OPTIONS": (
-            {"connect_args": {"timeout": 30}} if uri.startswith("sqlite") else {"pool_pre_ping": True}
-        ),
         "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
         "SQLITE_SYNCHRONOUS": _choice(env.get("SQLITE_SYNCHRONOUS"), ("FULL", "EXTRA", "NORMAL"), "FULL"),
         # The key that signs chain checkpoints; keep it (or a copy) away from the database's backups.
@@ -96,3 +93,10 @@ def from_environment(env=os.environ) -> dict:
         # Signatures and photos are deleted this long after the hand-over (their hashes stay).
         "MEDIA_RETENTION_DAYS": int(env.get("MEDIA_RETENTION_DAYS", str(5 * 365))),
     }
+
+
+def engine_options(uri: str) -> dict:
+    """Engine settings for the database finally chosen (after any override of the URL)."""
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import event as sa_event, select, update
 from sqlalchemy.orm import Session
@@ -27,13 +28,22 @@ CHAINS = {"event": (Event, EVENT_FIELDS), "proof": (Proof, PROOF_FIELDS)}
 
 def canonical(record, fields) -> bytes:
     """The record's content as bytes that do not depend on the database or the driver."""
-    def value(name):
-        raw = getattr(record, name)
+    return canonical_values(fields, [getattr(record, name) for name in fields])
+
+
+def canonical_values(fields, values) -> bytes:
+    """As canonical(), from the values in `fields` order (rows read for verification)."""
+    plain = {}
+    for name, raw in zip(fields, values):
         if isinstance(raw, datetime):
-            return raw.isoformat()
-        return str(raw) if hasattr(raw, "value") else raw  # enums by their value
-    return json.dumps({name: value(name) for name in fields}, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=str).encode()
+            raw = raw.isoformat()
+        elif isinstance(raw, Enum):
+            raw = raw.value
+        plain[name] = raw
+    return _ENCODE(plain).encode()
+
+
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def link_hash(prev_hash: str, seq: int, content: bytes) -> str:
@@ -104,17 +114,20 @@ def verify(session: Session, name: str, batch: int = 5000) -> ChainReport:
     if unsealed:
         return ChainReport(name, 0, "unsealed", None, unsealed[0])
     prev, expected_seq = GENESIS, 1
-    result = session.execute(select(model).order_by(model.seq).execution_options(yield_per=batch))
+    # Plain rows of just the chained columns: a tenth of the cost of ORM objects over a million records.
+    table = model.__table__
+    columns = [table.c[name] for name in (*fields, "seq", "prev_hash", "hash")]
+    result = session.execute(select(*columns).order_by(table.c.seq).execution_options(yield_per=batch))
+    width = len(fields)
     try:
-        for record in result.scalars():
+        for record in result:
             if record.seq != expected_seq:
                 return _fail(report, "deleted", expected_seq, record.id)
             if record.prev_hash != prev:
                 return _fail(report, "reordered", record.seq, record.id)
-            if link_hash(prev, record.seq, canonical(record, fields)) != record.hash:
+            if link_hash(prev, record.seq, canonical_values(fields, record[:width])) != record.hash:
                 return _fail(report, "modified", record.seq, record.id)
             prev, expected_seq, report.checked = record.hash, expected_seq + 1, report.checked + 1
-            session.expunge(record)  # keep memory flat over a million records
     finally:
         result.close()  # a server-side cursor on PostgreSQL, left open by an early return
     head = session.execute(select(ChainHead).where(ChainHead.name == name)).scalar_one_or_none()

@@ -1,0 +1,26 @@
+"""`make bench`: every figure with its target, on this machine."""
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import labels_and_chain  # noqa: E402
+from bench.common import SCALE, postgres_available, print_table, report  # noqa: E402
+
+
+def main() -> None:
+    started = time.monotonic()
+    print(f"courier benchmarks on {platform.node()} ({platform.machine()}, {platform.python_version()}), "
+          f"scale {SCALE}")
+    kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
+    labels_and_chain.bench_labels()
+    for kind in kinds:
+        labels_and_chain.bench_verify(kind)
+    report("whole bench run", f"{time.monotonic() - started:.0f} s", "≤ 15 min")
+    print_table()
+
+
+if __name__ == "__main__":
+    main()
