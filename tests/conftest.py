@@ -44,6 +44,10 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         "SQLITE_SYNCHRONOUS": "NORMAL",
         "PUBLIC_BASE_URL": "http://localhost",
     }
+    if url.startswith("postgresql"):
+        # As SQLite's NORMAL above: commits need not wait for the disk in tests.
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
+                                                 "connect_args": {"options": "-c synchronous_commit=off"}}
     settings.update(overrides)
     return settings
 
