@@ -26,11 +26,26 @@ class ConfirmForm(FlaskForm):
 
 # -- The dispatcher's console ------------------------------------------------------------------
 
+_INVALID = _l("Lựa chọn không hợp lệ.")
+
+
+def choices(pairs, everything=None) -> list[SelectChoice]:
+    """Menu options from (value, label) pairs; `everything` labels a first, empty option ("all")."""
+    options = [SelectChoice("", str(everything))] if everything is not None else []
+    return options + [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
 def _optional_int(value) -> int | None:
     """Coerce a select's value: an empty choice is None, anything else must be a whole number."""
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def _id_menu(label, *validators) -> SelectField:
+    """A menu of records by id, with an empty "all" option; its choices are set by the view."""
+    return SelectField(label, coerce=_optional_int, validate_choice=False, invalid_value_message=_INVALID,
+                       validators=list(validators) or [Optional()])
 
 
 def _uuid(value) -> uuid.UUID:
@@ -59,7 +74,7 @@ class IntakeConfirmForm(FlaskForm):
 class PickShipmentsForm(FlaskForm):
     """Shipments ticked in a list, by public id; the view checks each belongs to the office."""
 
-    shipment = SelectMultipleField(coerce=_uuid, validate_choice=False)
+    shipment = SelectMultipleField(coerce=_uuid, validate_choice=False, invalid_value_message=_INVALID)
 
     def validate_shipment(self, field):
         if not field.data:
@@ -72,22 +87,23 @@ class ScanForm(FlaskForm):
 
 
 class LabelFilterForm(GetForm):
-    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
-    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    agency = _id_menu(_l("Cơ quan"))
+    commune = _id_menu(_l("Phường/Xã"))
     due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
     unprinted = BooleanField(_l("Chỉ bưu gửi chưa in nhãn"))
 
 
 class PrintLabelsForm(PickShipmentsForm):
     layout = RadioField(_l("Khổ in"), default="a4", choices=[
-        ("a4", _l("Tờ A4 (2 × 7 nhãn)")), ("thermal", _l("Nhãn nhiệt 80 mm (một nhãn)"))])
+        SelectChoice("a4", _l("Tờ A4 (2 × 7 nhãn)")),
+        SelectChoice("thermal", _l("Nhãn nhiệt 80 mm (một nhãn)"))])
 
 
 class RoundPickForm(GetForm):
-    courier = SelectField(_l("Bưu tá"), coerce=_optional_int, validate_choice=False)
+    courier = _id_menu(_l("Bưu tá"))
     day = DateField(_l("Ngày phát"), validators=[Optional()])
-    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
-    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    agency = _id_menu(_l("Cơ quan"))
+    commune = _id_menu(_l("Phường/Xã"))
     due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
 
 
@@ -101,13 +117,11 @@ class AddToRoundForm(PickShipmentsForm):
 
 
 class MoveStopForm(FlaskForm):
-    to_courier = SelectField(_l("Chuyển sang bưu tá"), coerce=_optional_int, validate_choice=False,
-                             validators=[DataRequired(_l("Hãy chọn bưu tá."))])
+    to_courier = _id_menu(_l("Chuyển sang bưu tá"), DataRequired(_l("Hãy chọn bưu tá.")))
 
 
 class ReassignForm(FlaskForm):
-    courier = SelectField(_l("Bưu tá"), coerce=_optional_int, validate_choice=False,
-                          validators=[DataRequired(_l("Hãy chọn bưu tá."))])
+    courier = _id_menu(_l("Bưu tá"), DataRequired(_l("Hãy chọn bưu tá.")))
     day = DateField(_l("Ngày phát"), validators=[DataRequired(_l("Hãy chọn ngày phát."))])
 
     def validate_day(self, field):
@@ -131,8 +145,8 @@ class NoteForm(FlaskForm):
 class ShipmentSearchForm(GetForm):
     q = StringField(_l("Mã hồ sơ, tên hoặc số điện thoại"), validators=[Optional(), Length(max=120)])
     state = SelectField(_l("Trạng thái"), validate_choice=False)
-    agency = SelectField(_l("Cơ quan"), coerce=_optional_int, validate_choice=False)
-    commune = SelectField(_l("Phường/Xã"), coerce=_optional_int, validate_choice=False)
+    agency = _id_menu(_l("Cơ quan"))
+    commune = _id_menu(_l("Phường/Xã"))
     due = DateField(_l("Hẹn trả"), validators=[Optional()])
 
 

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -53,6 +53,7 @@ class Attempt(db.Model):
     __table_args__ = (
         CheckConstraint("fee_agency_collected >= 0 AND fee_postage_collected >= 0",
                         name="collected_not_negative"),
+        Index("ix_attempt_courier_received", "courier_id", "received_at"),  # last sync per courier
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,7 @@ class Dossier(db.Model):
     code: Mapped[str] = mapped_column(String(64), index=True)
     procedure_name: Mapped[str] = mapped_column(String(300))
     applicant_name: Mapped[str] = mapped_column(String(120))
-    applicant_phone: Mapped[str | None] = mapped_column(String(20))
+    applicant_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     street: Mapped[str] = mapped_column(String(200))
     ward_code: Mapped[int] = mapped_column(index=True)
     province_code: Mapped[int]

@@ -16,6 +16,8 @@ class Round(db.Model):
     """A courier's planned route for a date."""
 
     __tablename__ = "round"
+    # One round per courier and day, even when two dispatchers plan at once.
+    __table_args__ = (UniqueConstraint("courier_id", "round_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)

@@ -38,7 +38,9 @@ class Shipment(db.Model):
     __tablename__ = "shipment"
     __table_args__ = (
         CheckConstraint("attempts_count >= 0", name="attempts_not_negative"),
-        Index("ix_shipment_office_state", "post_office_id", "state"),
+        # The dispatcher's lists: one office's shipments newest first, by state, in keyset pages.
+        Index("ix_shipment_office_id", "post_office_id", "id"),
+        Index("ix_shipment_office_state_id", "post_office_id", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

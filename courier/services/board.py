@@ -1,18 +1,47 @@
-"""What a dispatcher sees at a glance: the office's shipments by state."""
-from dataclasses import dataclass
+"""What a dispatcher sees at a glance: the office's shipments by state, and each courier's day."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy.orm import joinedload
 
 from ..domain.formatting import local_today
 from ..domain.states import State
 from ..extensions import db
-from ..models import Dossier, Shipment
+from ..models import Attempt, Dossier, Role, Round, RoundStop, Shipment, User
+
+# Due shipments that have not left the office yet (a failed one waits for its next visit).
+NOT_YET_OUT = (State.REGISTERED, State.RECEIVED, State.ASSIGNED, State.FAILED_ATTEMPT)
+
+
+@dataclass
+class CourierDay:
+    """One courier's day: their round (if any), its stops by state, and their phone's last sync."""
+
+    courier: User
+    round: Round | None = None
+    counts: dict[State, int] = field(default_factory=dict)
+    last_sync: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def delivered(self) -> int:
+        return self.counts.get(State.DELIVERED, 0)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.delivered / self.total) if self.total else 0
 
 
 @dataclass
 class OfficeSummary:
     counts: dict[State, int]
     due_today: list[Shipment]
+    couriers: list[CourierDay] = field(default_factory=list)
+    day: date | None = None
 
     @property
     def total(self) -> int:
@@ -20,18 +49,46 @@ class OfficeSummary:
 
 
 def office_summary(post_office_id: int, limit: int = 50) -> OfficeSummary:
-    """Counts per state for one post office, and its open shipments due today or earlier."""
+    """Counts per state for one post office, its couriers' rounds today, and what is due and not out."""
     rows = db.session.execute(
         db.select(Shipment.state, func.count()).filter_by(post_office_id=post_office_id)
         .group_by(Shipment.state)
     ).all()
     counts = {state: 0 for state in State}
     counts.update({State(state): n for state, n in rows})
-    open_states = [s for s in State if s not in (State.DELIVERED, State.RETURNED, State.CANCELLED)]
+    today = local_today()
     due = db.session.execute(
         db.select(Shipment).join(Dossier)
-        .where(Shipment.post_office_id == post_office_id, Shipment.state.in_(open_states),
-               Dossier.due_date <= local_today())
+        .where(Shipment.post_office_id == post_office_id, Shipment.state.in_(NOT_YET_OUT),
+               Dossier.due_date <= today)
+        .options(joinedload(Shipment.dossier))
         .order_by(Dossier.due_date, Shipment.id).limit(limit)
     ).scalars().all()
-    return OfficeSummary(counts=counts, due_today=list(due))
+    return OfficeSummary(counts=counts, due_today=list(due), couriers=courier_days(post_office_id, today),
+                         day=today)
+
+
+def courier_days(post_office_id: int, day: date) -> list[CourierDay]:
+    """Every active courier of the office (and anyone else with a round there that day)."""
+    rounds = db.session.execute(
+        db.select(Round).filter_by(post_office_id=post_office_id, round_date=day)
+        .options(joinedload(Round.courier)).order_by(Round.id)).scalars().all()
+    days: dict[int, CourierDay] = {}
+    for person in db.session.execute(
+            db.select(User).filter_by(post_office_id=post_office_id, role=Role.COURIER, active=True)
+            .order_by(User.full_name, User.id)).scalars():
+        days[person.id] = CourierDay(courier=person)
+    for round_ in rounds:  # the newest round of a courier wins, as on the phone
+        days.setdefault(round_.courier_id, CourierDay(courier=round_.courier)).round = round_
+    by_round = {d.round.id: d for d in days.values() if d.round}
+    for round_id, state, n in db.session.execute(
+            db.select(RoundStop.round_id, Shipment.state, func.count())
+            .join(Shipment, RoundStop.shipment_id == Shipment.id)
+            .where(RoundStop.round_id.in_(list(by_round) or [0]))
+            .group_by(RoundStop.round_id, Shipment.state)).all():
+        by_round[round_id].counts[State(state)] = n
+    for courier_id, newest in db.session.execute(
+            db.select(Attempt.courier_id, func.max(Attempt.received_at))
+            .where(Attempt.courier_id.in_(list(days) or [0])).group_by(Attempt.courier_id)).all():
+        days[courier_id].last_sync = newest  # max() keeps the column's type: aware UTC
+    return list(days.values())

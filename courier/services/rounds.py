@@ -21,11 +21,21 @@ def todays_round(courier: User) -> Round | None:
 
 
 def has_been_on_round(courier: User, shipment: Shipment) -> bool:
-    """True if the shipment is or was on any of this courier's rounds."""
-    return db.session.execute(
+    """True if the shipment is or was on any of this courier's rounds.
+
+    Stops taken off a round are deleted, so the custody trail (whose round
+    events name the courier) is read too: a courier who delivered offline
+    what was meanwhile moved away is still recorded, and flagged.
+    """
+    on_a_round = db.session.execute(
         db.select(RoundStop.id).join(Round)
         .where(RoundStop.shipment_id == shipment.id, Round.courier_id == courier.id).limit(1)
     ).first() is not None
+    if on_a_round:
+        return True
+    trail = db.session.execute(db.select(Event.details).filter_by(shipment_id=shipment.id)).scalars()
+    return any(courier.username in ((details or {}).get("courier"), (details or {}).get("from_courier"))
+               for details in trail)
 
 
 def current_round_courier(shipment: Shipment) -> User | None:

@@ -81,7 +81,12 @@ def live_server(database_url, tmp_path_factory):
 @pytest.fixture(scope="session")
 def chromium():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        # The phone's user agent for every target, service workers included: Playwright's
+        # device emulation reaches pages only, and a worker's requests with another user agent
+        # would trip Flask-Login's "strong" session protection and log the courier out.
+        user_agent = playwright.devices["Pixel 7"]["user_agent"]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=[*CHROMIUM_FLAGS, f"--user-agent={user_agent}"])
         yield playwright, browser
         browser.close()
 
@@ -101,6 +106,7 @@ def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under build/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # else a sticky header shows up mid-page
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -112,3 +118,118 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Đăng nhập").tap()
     # Wait for the redirect away from the login page, so the next goto() does not race it.
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+# -- The courier's app -----------------------------------------------------------------------
+
+def courier_round(db, office, users, people, **dossier_fields):
+    """Today's round for the courier: one shipment out for delivery per (name, fields) in `people`.
+
+    Returns the shipments in round order. Goes through custody.apply like the app does.
+    """
+    from courier.domain import custody
+    from courier.domain.formatting import local_today
+    from courier.domain.states import Action
+    from courier.models import Round, RoundStop
+    from tests import factories
+
+    round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
+    shipments = []
+    for position, (name, fields) in enumerate(people):
+        shipment = factories.shipment(office, applicant_name=name, **{**dossier_fields, **fields})
+        for action in (Action.RECEIVE, Action.ASSIGN):
+            custody.apply(shipment, action, max_attempts=3, actor=users["dispatcher"])
+        custody.apply(shipment, Action.DISPATCH, max_attempts=3, actor=users["dispatcher"],
+                      courier=users["courier"])
+        round_.stops.append(RoundStop(shipment=shipment, position=position))
+        shipments.append(shipment)
+    db.session.add(round_)
+    db.session.commit()
+    return shipments
+
+
+def collect_console_errors(page) -> list:
+    """Errors the page (or its scripts) print; an honest app prints none while online."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def open_courier_app(page, username: str) -> None:
+    """Log in as a courier and wait until the round is drawn and the page works offline."""
+    from playwright.sync_api import expect
+    from tests import factories
+
+    log_in(page, username, factories.PASSWORD)
+    expect(page.locator(".round-view")).to_be_visible()
+    wait_until_offline_ready(page)
+
+
+def wait_until(page, script: str, timeout: float = 15) -> None:
+    """Poll an (async) script in the page until it returns something truthy.
+
+    page.wait_for_function() would take the Promise an async script returns as truthy.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {script}\n{_worker_state(page)}")
+        page.wait_for_timeout(100)
+
+
+def _worker_state(page) -> dict:
+    return page.evaluate("""async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const state = (worker) => worker && worker.state;
+        return {controller: Boolean(navigator.serviceWorker.controller), caches: await caches.keys(),
+                installing: state(registration && registration.installing),
+                waiting: state(registration && registration.waiting),
+                active: state(registration && registration.active)};
+    }""")
+
+
+def wait_until_offline_ready(page) -> None:
+    """A service worker is active and holds a copy of the shell, so a reload works offline.
+
+    (Whether it controls this very page depends on a race between the first navigation
+    and its clients.claim(); the next navigation is controlled either way.)
+    """
+    wait_until(page, """async () => Boolean((await navigator.serviceWorker.getRegistration() || {}).active)
+        && Boolean(await caches.match('/courier/'))""")
+
+
+def pending_count(page):
+    from playwright.sync_api import expect
+
+    return expect(page.locator("#pending"))
+
+
+def draw_signature(page, canvas_selector: str = "canvas.signature", strokes: int = 2) -> None:
+    """Sign with the mouse: strokes across the pad, with pauses signature_pad does not drop."""
+    canvas = page.locator(canvas_selector)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for stroke in range(strokes):
+        y = box["y"] + box["height"] * (0.35 + 0.3 * stroke)
+        page.mouse.move(box["x"] + 20, y)
+        page.mouse.down()
+        for step in range(1, 13):
+            page.mouse.move(box["x"] + 20 + step * (box["width"] - 40) / 12, y + (12 if step % 2 else -12))
+            page.wait_for_timeout(20)  # signature_pad ignores points closer than ~16 ms
+        page.mouse.up()
+
+
+def camera_jpeg(path: Path, size=(3000, 2000), noise: int = 12) -> Path:
+    """A camera-sized photo (a few MB): a gradient with sensor-like noise.
+
+    With much noise (e.g. 80) no JPEG quality gets 1280 px under 150 KB, so the phone
+    must also take pixels away.
+    """
+    from PIL import Image, ImageChops
+
+    gradient = Image.linear_gradient("L").resize(size)
+    grain = Image.effect_noise(size, noise)
+    picture = Image.merge("RGB", (gradient, ImageChops.add(gradient, grain, 2, 0), grain))
+    picture.save(path, "JPEG", quality=95)
+    return path

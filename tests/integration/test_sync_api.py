@@ -194,3 +194,20 @@ def test_sync_needs_the_csrf_token(db, courier_client, on_round):
     response = post(courier_client, delivered(on_round))
     assert response.status_code == 400 and response.json["error"] == "csrf"
     assert attempts(db) == []
+
+
+def test_a_hand_over_of_a_shipment_taken_off_the_round_meanwhile_is_kept_and_flagged(
+        db, office, users, courier_client):
+    from courier.services import planning
+
+    shipment = factories.shipment(office)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    round_ = planning.get_or_create_round(users["courier"], local_today())
+    planning.add(round_, [shipment], users["dispatcher"], 3)
+    db.session.commit()
+    planning.remove(round_, shipment, users["dispatcher"], 3)  # while the courier is offline
+    db.session.commit()
+    response = post(courier_client, delivered(shipment))
+    assert response.status_code == 201, response.json
+    assert response.json["flagged"] == "shipment_received"
+    assert attempts(db)[0].flagged_reason == "shipment_received"

@@ -10,7 +10,7 @@ import itertools
 import json
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -27,6 +27,7 @@ from tests import factories, media
 
 SIGNATURE = media.signature_png()
 DOSSIER_NUMBERS = itertools.count(1)
+ROUND_DAYS = itertools.count(0)
 PHOTOS = [media.photo_jpeg(64, 48, seed=n) for n in range(3)]
 
 
@@ -43,7 +44,9 @@ class Outbox(RuleBasedStateMachine):
         db.session.remove()
         courier = self._courier()
         office = courier.post_office
-        round_ = Round(courier=courier, post_office=office, round_date=local_today())
+        # A courier has one round a day, so each example's round is on a day of its own.
+        round_ = Round(courier=courier, post_office=office,
+                       round_date=local_today() - timedelta(days=next(ROUND_DAYS)))
         agency = factories.agency()
         for position in range(3):
             dossier = Dossier(agency=agency, code=f"000.00.17.H47-261127-{next(DOSSIER_NUMBERS):06d}",

@@ -1,0 +1,168 @@
+"""Planning rounds: a courier and a date, the shipments ready to go, the order of the stops."""
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...domain.formatting import local_today
+from ...domain.states import IllegalTransition
+from ...extensions import db
+from ...forms import AddToRoundForm, ConfirmForm, MoveStopForm, RoundPickForm, choices
+from ...services import planning, receiving
+from ...services.search import ward_choices
+from . import back, bp, flash_form_errors, max_attempts, office_id
+from .labels import agency_choices
+
+REFUSALS = {
+    "not_ready": _l("Bưu gửi %(code)s không ở trạng thái có thể xếp tuyến."),
+    "too_many_attempts": _l("Bưu gửi %(code)s đã phát không thành công đủ số lần: hãy chuyển hoàn."),
+    "already_planned": _l("Bưu gửi %(code)s đã có trong một tuyến phát của ngày này hoặc sau đó."),
+    "not_movable": _l("Bưu gửi %(code)s đã được mang đi phát nên không chuyển tuyến được."),
+    "not_on_round": _l("Bưu gửi %(code)s không có trong tuyến này."),
+}
+
+
+@bp.route("/rounds")
+def rounds():
+    pick = RoundPickForm(formdata=request.args)
+    people = planning.couriers(office_id())
+    pick.courier.choices = choices((person.id, person.full_name) for person in people)
+    pick.agency.choices = agency_choices()
+    pick.commune.choices = choices(ward_choices(current_user.post_office.province_code), _("Tất cả"))
+    if not pick.validate():
+        abort(400)
+    day = pick.day.data or local_today()
+    pick.day.data = day
+    courier = planning.courier_of_office(office_id(), pick.courier.data) if pick.courier.data else \
+        (people[0] if people else None)
+    if pick.courier.data and courier is None:
+        abort(404)
+    pick.courier.data = courier.id if courier else None
+    round_ = planning.round_for(courier, day) if courier else None
+    ready = planning.ready(office_id(), day, ward_code=pick.commune.data, due=pick.due.data,
+                           agency_id=pick.agency.data)
+    move = MoveStopForm(formdata=None)
+    move.to_courier.choices = choices((p.id, p.full_name) for p in people if courier is None or p.id != courier.id)
+    return render_template(
+        "dispatch/rounds.html", pick=pick, courier=courier, day=day, round=round_, ready=ready,
+        add=AddToRoundForm(formdata=None, courier=courier.id if courier else None, day=day),
+        confirm=ConfirmForm(formdata=None), move=move, day_rounds=planning.rounds_of_day(office_id(), day),
+        length_km=_round_km(round_),
+        past=day < local_today(), limit=planning.READY_LIMIT)
+
+
+@bp.route("/rounds/add", methods=["POST"])
+def rounds_add():
+    form = AddToRoundForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back(url_for("dispatch.rounds"))
+    courier = planning.courier_of_office(office_id(), form.courier.data)
+    shipments = receiving.find_for_office(office_id(), form.shipment.data)
+    if courier is None or shipments is None:
+        abort(404)
+    try:
+        planning.add(planning.get_or_create_round(courier, form.day.data), shipments, current_user,
+                     max_attempts())
+    except planning.PlanningRefused as refused:
+        db.session.rollback()
+        flash(refusal(refused), "error")
+        return back(url_for("dispatch.rounds"))
+    db.session.commit()
+    flash(ngettext("Đã thêm %(num)s bưu gửi vào tuyến của %(name)s.",
+                   "Đã thêm %(num)s bưu gửi vào tuyến của %(name)s.", len(shipments), name=courier.full_name),
+          "info")
+    return back(url_for("dispatch.rounds", courier=courier.id, day=form.day.data.isoformat()))
+
+
+@bp.route("/rounds/<uuid:round_id>/propose", methods=["POST"])
+def rounds_propose(round_id):
+    round_ = _round(round_id)
+    proposal = planning.propose(round_, current_user.post_office)
+    db.session.commit()
+    flash(_("Đã sắp xếp lại thứ tự: khoảng %(after)s km (trước đó %(before)s km).",
+            after=_km(proposal.after_m), before=_km(proposal.before_m)), "info")
+    return back(_round_url(round_))
+
+
+@bp.route("/rounds/<uuid:round_id>/stops/<uuid:shipment_id>/shift", methods=["POST"])
+def rounds_shift(round_id, shipment_id):
+    round_, shipment = _round_and_stop(round_id, shipment_id)
+    step = {"up": -1, "down": 1}.get(request.form.get("step"))
+    if step is None:
+        abort(400)
+    planning.shift(round_, shipment, step)
+    db.session.commit()
+    return back(_round_url(round_))
+
+
+@bp.route("/rounds/<uuid:round_id>/stops/<uuid:shipment_id>/remove", methods=["POST"])
+def rounds_remove(round_id, shipment_id):
+    round_, shipment = _round_and_stop(round_id, shipment_id)
+    try:
+        planning.remove(round_, shipment, current_user, max_attempts())
+    except IllegalTransition:
+        db.session.rollback()
+        flash(_("Bưu gửi %(code)s đã được mang đi phát nên không bỏ khỏi tuyến được.",
+                code=shipment.dossier.code), "error")
+        return back(_round_url(round_))
+    db.session.commit()
+    flash(_("Đã bỏ %(code)s khỏi tuyến; bưu gửi trở lại bưu cục.", code=shipment.dossier.code), "info")
+    return back(_round_url(round_))
+
+
+@bp.route("/rounds/<uuid:round_id>/stops/<uuid:shipment_id>/move", methods=["POST"])
+def rounds_move(round_id, shipment_id):
+    round_, shipment = _round_and_stop(round_id, shipment_id)
+    form = MoveStopForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back(_round_url(round_))
+    to_courier = planning.courier_of_office(office_id(), form.to_courier.data)
+    if to_courier is None:
+        abort(404)
+    try:
+        planning.transfer(round_, shipment, to_courier, current_user)
+    except planning.PlanningRefused as refused:
+        db.session.rollback()
+        flash(refusal(refused), "error")
+        return back(_round_url(round_))
+    db.session.commit()
+    flash(_("Đã chuyển %(code)s sang tuyến của %(name)s.", code=shipment.dossier.code,
+            name=to_courier.full_name), "info")
+    return back(_round_url(round_))
+
+
+def refusal(refused: planning.PlanningRefused) -> str:
+    """A planning refusal in words, in the user's language."""
+    return str(REFUSALS.get(refused.code, REFUSALS["not_ready"])) % {"code": refused.dossier_code}
+
+
+def _round(round_id):
+    round_ = planning.round_of_office(office_id(), round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _round_and_stop(round_id, shipment_id):
+    round_ = _round(round_id)
+    for stop in round_.stops:
+        if stop.shipment.public_id == shipment_id:
+            return round_, stop.shipment
+    abort(404)
+
+
+def _round_url(round_) -> str:
+    return url_for("dispatch.rounds", courier=round_.courier_id, day=round_.round_date.isoformat())
+
+
+def _round_km(round_) -> str | None:
+    """The round's length for people, or None when there is nothing to measure."""
+    metres = planning.length_m(round_, current_user.post_office) if round_ and round_.stops else 0
+    return _km(metres) if metres >= 50 else None
+
+
+def _km(metres: float) -> str:
+    return format_decimal(metres / 1000, format="#,##0.0")

@@ -1,0 +1,108 @@
+"""Words for the codes a dispatcher reads on a shipment's page: events, visits, proofs."""
+from flask_babel import lazy_gettext as _l
+
+from ...vocabulary import FAILURE_REASON_LABELS
+
+EVENT_LABELS = {
+    "register": _l("Cơ quan báo gửi"),
+    "receive": _l("Bưu cục đã nhận"),
+    "assign": _l("Xếp vào tuyến phát"),
+    "unassign": _l("Bỏ khỏi tuyến, về lại bưu cục"),
+    "dispatch": _l("Bưu tá mang đi phát"),
+    "deliver": _l("Đã phát cho người nhận"),
+    "fail": _l("Phát không thành công"),
+    "reattempt": _l("Sẽ phát lại"),
+    "start_return": _l("Bắt đầu chuyển hoàn về cơ quan"),
+    "complete_return": _l("Đã trả lại cho cơ quan"),
+    "cancel": _l("Hủy"),
+    "citizen_link_issued": _l("In nhãn, cấp đường dẫn mới cho người dân"),
+    "round_changed": _l("Chuyển tuyến phát"),
+    "attempt_flagged": _l("Lần phát cần xem lại"),
+    "citizen_confirmed": _l("Người dân xác nhận đã nhận"),
+    "citizen_disputed": _l("Người dân báo chưa nhận được"),
+    "citizen_note": _l("Người dân để lại lời nhắn"),
+}
+
+OUTCOME_LABELS = {"delivered": _l("Phát thành công"), "failed": _l("Phát không thành công")}
+
+RELATIONSHIP_LABELS = {"applicant": _l("Chính người nộp hồ sơ"), "authorised": _l("Người được ủy quyền")}
+
+ID_CHECK_LABELS = {
+    "matched": _l("Khớp với số trong hồ sơ"),
+    "not_given": _l("Cơ quan không gửi số để đối chiếu"),
+    "overridden": _l("Không khớp, vẫn giao (có lý do)"),
+}
+
+PROOF_LABELS = {"signature": _l("Chữ ký"), "photo": _l("Ảnh chụp"),
+                "authorisation_letter": _l("Giấy ủy quyền")}
+
+PAYMENT_LABELS = {"cash": _l("Tiền mặt"), "transfer": _l("Chuyển khoản")}
+
+FLAG_LABELS = {
+    "reassigned": _l("Bưu gửi đã được giao cho bưu tá khác khi bưu tá này chưa đồng bộ."),
+    "shipment_cancelled": _l("Bưu gửi đã bị hủy trước khi lần phát này được gửi về."),
+    "shipment_delivered": _l("Bưu gửi đã được phát trước đó."),
+    "shipment_returning": _l("Bưu gửi đang được chuyển hoàn khi lần phát này được gửi về."),
+    "shipment_returned": _l("Bưu gửi đã được trả lại cơ quan trước đó."),
+}
+
+DETAIL_LABELS = {
+    "reason": _l("Lý do"), "note": _l("Ghi chú"), "return_note": _l("Ghi chú khi trả"),
+    "comment": _l("Lời nhắn"), "rating": _l("Đánh giá"), "courier": _l("Bưu tá"),
+    "from_courier": _l("Từ bưu tá"), "round_date": _l("Ngày phát"), "layout": _l("Khổ in"),
+}
+
+LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
+
+RESCHEDULED = _l("Hoãn sang ngày khác")
+
+ACTOR_LABELS = {"citizen": _l("Người dân"), "system": _l("Hệ thống")}
+
+
+def words() -> dict:
+    """Everything above, for templates."""
+    return {"EVENT_LABELS": EVENT_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
+            "RELATIONSHIP_LABELS": RELATIONSHIP_LABELS, "ID_CHECK_LABELS": ID_CHECK_LABELS,
+            "PROOF_LABELS": PROOF_LABELS, "PAYMENT_LABELS": PAYMENT_LABELS, "FLAG_LABELS": FLAG_LABELS,
+            "DETAIL_LABELS": DETAIL_LABELS, "LAYOUT_LABELS": LAYOUT_LABELS, "RESCHEDULED": RESCHEDULED,
+            "FAILURE_LABELS": FAILURE_REASON_LABELS, "actor_name": actor_name}
+
+
+def actor_name(event) -> str:
+    """Who acted: a staff member's name, or the agency, the citizen or the system."""
+    if event.actor is not None:
+        return event.actor.full_name
+    label = event.actor_label or ""
+    if label.startswith("agency:"):
+        return str(_l("Cơ quan %(code)s", code=label.split(":", 1)[1]))
+    return str(ACTOR_LABELS.get(label, label))
+
+
+def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
+    """The details of a custody event worth reading, as (label, text), names and codes in words.
+
+    `names` maps usernames to full names.
+    """
+    from datetime import date
+
+    from ...domain.formatting import format_date
+
+    details, shown = event.details or {}, []
+    for key, label in DETAIL_LABELS.items():
+        value = details.get(key)
+        if value in (None, ""):
+            continue
+        if key == "reason" and event.action == "fail":
+            value = FAILURE_REASON_LABELS.get(value, value)
+        elif key == "reason" and event.action == "attempt_flagged":
+            value = FLAG_LABELS.get(value, value)
+        elif key == "reason" and value == "rescheduled":
+            value = RESCHEDULED
+        elif key in ("courier", "from_courier"):
+            value = names.get(value, value)
+        elif key == "round_date":
+            value = format_date(date.fromisoformat(value))
+        elif key == "layout":
+            value = LAYOUT_LABELS.get(value, value)
+        shown.append((str(label), str(value)))
+    return shown

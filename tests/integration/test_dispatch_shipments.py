@@ -1,0 +1,135 @@
+"""Finding shipments: keyset pages that list each shipment exactly once, search and filters."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from courier.domain import custody
+from courier.domain.formatting import local_today
+from courier.domain.states import Action
+from courier.models import Shipment
+from courier.services.search import fold
+from tests import factories
+from tests.integration.dispatch_support import elsewhere
+
+WARDS = (20341, 20332)
+LINK = re.compile(r'href="/dispatch/shipments/([0-9a-f-]{36})"')
+
+
+@pytest.fixture
+def many(db, office, users, auth):
+    """120 shipments: every third received, two communes, due today or tomorrow."""
+    made = []
+    for n in range(120):
+        shipment = factories.shipment(office, ward_code=WARDS[n % 2], applicant_name=f"Người Số {n}",
+                                      due_date=local_today() + timedelta(days=n % 2))
+        if n % 3 == 0:
+            custody.apply(shipment, Action.RECEIVE, max_attempts=3, actor=users["dispatcher"])
+        made.append(shipment)
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    return made
+
+
+def every_page(client, url):
+    """Follow the "next page" links from `url`; returns the shipment ids seen on each page."""
+    pages = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(LINK.findall(html))
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    return pages
+
+
+@pytest.mark.parametrize("query,keep", [
+    ("", lambda n: True),
+    ("?state=received", lambda n: n % 3 == 0),
+    ("?commune=20332&state=registered", lambda n: n % 2 == 1 and n % 3 != 0),
+    (f"?due={local_today().isoformat()}", lambda n: n % 2 == 0),
+])
+def test_keyset_pages_list_every_matching_shipment_exactly_once(db, client, many, query, keep):
+    statements = []
+    listen = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        pages = every_page(client, "/dispatch/shipments" + query)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    seen = [public_id for page in pages for public_id in page]
+    expected = [str(s.public_id) for n, s in enumerate(many) if keep(n)]
+    assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
+    assert all(len(page) == 50 for page in pages[:-1]) and 0 < len(pages[-1]) <= 50
+    assert seen == [str(s.public_id) for s in sorted((s for n, s in enumerate(many) if keep(n)),
+                                                     key=lambda s: -s.id)]  # newest first
+    # SQLite's dialect writes "LIMIT ? OFFSET ?" with an offset of 0; no page ever skips rows.
+    assert not any("OFFSET" in sql.upper() and tuple(params)[-1] != 0 for sql, params in statements)
+
+
+def search(client, q, **filters):
+    html = client.get("/dispatch/shipments", query_string={"q": q, **filters}).get_data(as_text=True)
+    return LINK.findall(html)
+
+
+@pytest.fixture
+def people(db, office, users, auth):
+    made = {
+        "anh": factories.shipment(office, applicant_name="Đặng Thị Ánh", applicant_phone="0935217788"),
+        "an": factories.shipment(office, applicant_name="Nguyễn Văn An", applicant_phone="0905123456",
+                                 code="000.00.17.H47-261127-4242"),
+        "uyen": factories.shipment(office, applicant_name="ÔNG THỊ UYÊN", applicant_phone=None),
+    }
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    return {key: str(s.public_id) for key, s in made.items()}
+
+
+@pytest.mark.parametrize("q,who", [
+    ("dang thi anh", ["anh"]), ("ĐẶNG", ["anh"]), ("ánh", ["anh"]), ("Ông thị", ["uyen"]),
+    ("thi uyen", ["uyen"]), ("uyen", ["uyen", "an"]), ("van an", ["an"]), ("thi", ["anh", "uyen"]),
+])
+def test_names_match_ignoring_case_and_accents(client, people, q, who):
+    assert sorted(search(client, q)) == sorted(people[w] for w in who)
+
+
+@pytest.mark.parametrize("q,who", [
+    ("0905123456", ["an"]), ("+84 905 123 456", ["an"]), ("7788", ["anh"]),
+    ("000.00.17.H47-261127-4242", ["an"]), ("261127-4242", ["an"]),
+])
+def test_codes_and_phones_are_found_whole_or_in_part(client, people, q, who):
+    assert search(client, q) == [people[w] for w in who]
+
+
+def test_search_combines_with_filters(db, client, people):
+    assert search(client, "thi", state="received") == []
+    assert sorted(search(client, "thi", state="registered")) == sorted([people["anh"], people["uyen"]])
+
+
+def test_folding_is_the_same_in_python_and_in_the_database(db, people):
+    from courier.services.search import folded
+
+    names = db.session.execute(db.select(folded(factories.Dossier.applicant_name))).scalars().all()
+    assert sorted(names) == sorted(fold(n) for n in ("Đặng Thị Ánh", "Nguyễn Văn An", "ÔNG THỊ UYÊN"))
+    assert fold("Đặng Thị Ánh") == "dang thi anh"
+
+
+def test_another_offices_shipments_are_never_listed_or_paged_from(db, client, people):
+    other = elsewhere(db)
+    assert str(other["shipment"].public_id) not in search(client, "")
+    assert search(client, "Người Bưu Cục Khác") == []
+    assert client.get(f"/dispatch/shipments?after={other['shipment'].public_id}").status_code == 404
+    assert client.get("/dispatch/shipments?after=not-a-uuid").status_code == 400
+    assert client.get("/dispatch/shipments?state=lost").status_code == 400
+    assert client.get(f"/dispatch/shipments/{other['shipment'].public_id}").status_code == 404
+
+
+def test_the_first_page_says_when_nothing_matches(client, people):
+    html = client.get("/dispatch/shipments?q=khong+ai+co+ten+nay").get_data(as_text=True)
+    assert "Không tìm thấy bưu gửi nào." in html and 'rel="next"' not in html
+
+
+def test_a_shipment_count_is_never_needed_to_page(db, client, many):
+    assert db.session.execute(db.select(db.func.count()).select_from(Shipment)).scalar() == 120
+    first = every_page(client, "/dispatch/shipments")[0]
+    assert len(first) == 50
