@@ -3,7 +3,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from .domain import addresses, formatting
-from .vocabulary import FAILURE_REASON_LABELS, PROOF_LABELS, ROLE_LABELS, STATE_LABELS
+from .vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS, PROOF_LABELS, ROLE_LABELS, STATE_LABELS
 
 
 def register(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(_ward_name, "ward_name")
     app.add_template_filter(lambda reason: FAILURE_REASON_LABELS.get(reason, reason), "failure_label")
     app.add_template_filter(lambda kind: PROOF_LABELS.get(kind, kind), "proof_label")
+    app.add_template_filter(lambda kind: CONCERN_LABELS.get(kind, kind), "concern_label")
 
     @app.context_processor
     def _globals():

@@ -95,3 +95,9 @@ PROOF_LABELS = {
     "photo": _l("Ảnh chụp khi giao"),
     "authorisation_letter": _l("Giấy ủy quyền"),
 }
+
+CONCERN_LABELS = {
+    "citizen_disputed": _l("Người dân báo chưa nhận được"),
+    "flagged": _l("Lần phát cần kiểm tra"),
+    "failed": _l("Phát không thành công"),
+}

@@ -1,6 +1,6 @@
 """What a dispatcher sees at a glance: the office's shipments by state, and each courier's day."""
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..domain.formatting import local_today
 from ..domain.states import State
 from ..extensions import db
-from ..models import Attempt, Dossier, Role, Round, RoundStop, Shipment, User
+from ..models import Attempt, Dossier, Event, Outcome, Role, Round, RoundStop, Shipment, User
 
 # Due shipments that have not left the office yet (a failed one waits for its next visit).
 NOT_YET_OUT = (State.REGISTERED, State.RECEIVED, State.ASSIGNED, State.FAILED_ATTEMPT)
@@ -37,11 +37,22 @@ class CourierDay:
 
 
 @dataclass
+class Concern:
+    """Something a dispatcher must look at: a citizen's report, or a flagged or failed visit."""
+
+    kind: str  # "citizen_disputed", "flagged" or "failed"
+    shipment: Shipment
+    at: datetime
+    detail: str | None = None
+
+
+@dataclass
 class OfficeSummary:
     counts: dict[State, int]
     due_today: list[Shipment]
     couriers: list[CourierDay] = field(default_factory=list)
     day: date | None = None
+    concerns: list[Concern] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -65,7 +76,25 @@ def office_summary(post_office_id: int, limit: int = 50) -> OfficeSummary:
         .order_by(Dossier.due_date, Shipment.id).limit(limit)
     ).scalars().all()
     return OfficeSummary(counts=counts, due_today=list(due), couriers=courier_days(post_office_id, today),
-                         day=today)
+                         day=today, concerns=concerns(post_office_id))
+
+
+def concerns(post_office_id: int, days: int = 7, limit: int = 50) -> list[Concern]:
+    """The failures queue: citizens' "not received" reports, flagged and failed visits, newest first."""
+    since = datetime.now(timezone.utc) - timedelta(days=days)
+    disputes = db.session.execute(
+        db.select(Event).join(Shipment).where(Shipment.post_office_id == post_office_id,
+                                              Event.action == "citizen_disputed", Event.created_at >= since)
+        .options(joinedload(Event.shipment).joinedload(Shipment.dossier))).scalars().all()
+    visits = db.session.execute(
+        db.select(Attempt).join(Shipment).where(
+            Shipment.post_office_id == post_office_id, Attempt.received_at >= since,
+            (Attempt.flagged_reason.is_not(None)) | (Attempt.outcome == Outcome.FAILED))
+        .options(joinedload(Attempt.shipment).joinedload(Shipment.dossier))).scalars().all()
+    found = [Concern("citizen_disputed", e.shipment, e.created_at, (e.details or {}).get("comment")) for e in disputes]
+    found += [Concern("flagged" if a.flagged_reason else "failed", a.shipment, a.received_at,
+                      a.flagged_reason or str(a.failure_reason)) for a in visits]
+    return sorted(found, key=lambda c: c.at, reverse=True)[:limit]
 
 
 def courier_days(post_office_id: int, day: date) -> list[CourierDay]:

@@ -176,3 +176,23 @@ class TestRateLimit:
         _, token = linked(db, office)
         statuses = [client.get(f"/t/{token}").status_code for _ in range(6)]
         assert statuses == [200] * 5 + [429]
+
+
+def test_a_not_received_report_shows_at_once_on_the_dispatcher_board(app, client, db, office, users, auth):
+    shipment, token = linked(db, office)
+    deliver(app, db, shipment, users["courier"])
+    _post(client, token, "dispute", comment="Không ai giao cho tôi")
+    citizen_side = client  # the same test client, now as the dispatcher
+    auth.login(users["dispatcher"].username)
+    board = citizen_side.get("/dispatch/").get_data(as_text=True)
+    assert "Người dân báo chưa nhận được" in board and shipment.dossier.code in board
+    assert "Không ai giao cho tôi" in board
+
+
+def test_a_confirmation_shows_on_the_shipment_page(app, client, db, office, users, auth):
+    shipment, token = linked(db, office)
+    deliver(app, db, shipment, users["courier"])
+    _post(client, token, "confirm", rating="5")
+    auth.login(users["dispatcher"].username)
+    page = client.get(f"/dispatch/shipments/{shipment.public_id}").get_data(as_text=True)
+    assert "Người dân xác nhận đã nhận" in page
