@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import labels_and_chain  # noqa: E402
+from bench import dispatch, labels_and_chain  # noqa: E402
 from bench.common import SCALE, postgres_available, print_table, report  # noqa: E402
 
 
@@ -18,6 +18,7 @@ def main() -> None:
     labels_and_chain.bench_labels()
     for kind in kinds:
         labels_and_chain.bench_verify(kind)
+        dispatch.bench_board_and_search(kind)
     report("whole bench run", f"{time.monotonic() - started:.0f} s", "≤ 15 min")
     print_table()
 
