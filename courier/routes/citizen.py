@@ -48,30 +48,31 @@ def track(token: str):
 @bp.route("/<token>/confirm", methods=["POST"])
 @public
 def confirm(token: str):
-    view, form = _open(token), ConfirmReceiptForm()
-    if form.validate_on_submit():
-        try:
-            tracking.confirm(view, int(form.rating.data) if form.rating.data else None, form.comment.data)
-        except tracking.AlreadyDone:
-            flash(_("Bạn đã trả lời cho kết quả này rồi."), "error")
-        else:
-            db.session.commit()
-            flash(_("Cảm ơn bạn đã xác nhận đã nhận kết quả."), "info")
-    return redirect(url_for("citizen.track", token=token))
+    form = ConfirmReceiptForm()  # the rating is read only once the form has validated
+    return _answer(token, form, lambda view: tracking.confirm(
+        view, int(form.rating.data) if form.rating.data else None, form.comment.data),
+                   _("Cảm ơn bạn đã xác nhận đã nhận kết quả."))
 
 
 @bp.route("/<token>/dispute", methods=["POST"])
 @public
 def dispute(token: str):
-    view, form = _open(token), DisputeForm()
+    form = DisputeForm()
+    return _answer(token, form, lambda view: tracking.dispute(view, form.comment.data),
+                   _("Bưu cục đã nhận được báo cáo của bạn và sẽ liên hệ lại sớm."))
+
+
+def _answer(token: str, form, record, thanks: str):
+    """Record the citizen's one answer (confirmed or disputed), then show the page again."""
+    view = _open(token)
     if form.validate_on_submit():
         try:
-            tracking.dispute(view, form.comment.data)
+            record(view)
         except tracking.AlreadyDone:
             flash(_("Bạn đã trả lời cho kết quả này rồi."), "error")
         else:
             db.session.commit()
-            flash(_("Bưu cục đã nhận được báo cáo của bạn và sẽ liên hệ lại sớm."), "info")
+            flash(thanks, "info")
     return redirect(url_for("citizen.track", token=token))
 
 

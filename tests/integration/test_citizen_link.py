@@ -196,3 +196,10 @@ def test_a_confirmation_shows_on_the_shipment_page(app, client, db, office, user
     auth.login(users["dispatcher"].username)
     page = client.get(f"/dispatch/shipments/{shipment.public_id}").get_data(as_text=True)
     assert "Người dân xác nhận đã nhận" in page
+
+
+def test_a_rating_outside_one_to_five_is_refused_without_an_error_page(app, client, db, office, users):
+    shipment, token = linked(db, office)
+    deliver(app, db, shipment, users["courier"])
+    response = _post(client, token, "confirm", rating="abc")
+    assert response.status_code == 200 and _citizen_events(db, "citizen_confirmed") == []
