@@ -1,40 +1,127 @@
 /* courier service worker.
- * Versioned caches (old ones deleted on activate), the offline page and the
- * shell's static files precached, navigations network-first with the
- * offline page as fallback. The courier's round and outbox come in later
- * (IndexedDB); this worker must never serve a stale page when online.
+ *
+ * - Versioned caches: the shell's static files are precached per VERSION and the
+ *   old caches are deleted on activate. /service_worker.js is served with a digest
+ *   of the static files appended to VERSION (routes/pwa.py), so a deploy that
+ *   changes any of them installs a new worker even if nobody bumped VERSION.
+ * - Navigations are network-first; /courier/ falls back to its last good copy, any
+ *   other page to /offline. Static files come from the cache of this version.
+ * - A new version waits until the page asks it to take over (the courier taps
+ *   "reload" in the banner); skipWaiting() is then followed by clients.claim().
+ * - The outbox is replayed from here too (Background Sync, and on every start of
+ *   the worker, since Background Sync is missing on some phones), under the same
+ *   Web Lock as the page, so both never send at once.
  */
-const VERSION = "v1";
-const SHELL_CACHE = `courier-shell-${VERSION}`;
-const SHELL = [
+importScripts("/static/vendor/idb-8.0.4/idb.umd.js", "/static/js/courier/db.js",
+  "/static/js/courier/outbox.js");
+
+const VERSION = "v2";
+const STATIC_CACHE = `courier-static-${VERSION}`;
+// The courier's page holds personal data (names, addresses): its own cache, cleared on logout.
+const PAGES_CACHE = "courier-pages";
+const SHELL_URL = "/courier/";
+const PRECACHE = [
   "/offline",
+  "/manifest.webmanifest",
   "/static/css/app.css",
+  "/static/css/courier.css",
+  "/static/css/scan.css",
   "/static/js/app.js",
+  "/static/js/courier/app.js",
+  "/static/js/courier/day.js",
+  "/static/js/courier/db.js",
+  "/static/js/courier/dom.js",
+  "/static/js/courier/fail.js",
+  "/static/js/courier/geo.js",
+  "/static/js/courier/handover.js",
+  "/static/js/courier/images.js",
+  "/static/js/courier/outbox.js",
+  "/static/js/courier/recipient.js",
+  "/static/js/courier/round.js",
+  "/static/js/courier/round_view.js",
+  "/static/js/courier/scan.js",
+  "/static/js/courier/scan_view.js",
+  "/static/js/courier/scan_worker.js",
+  "/static/js/courier/session.js",
+  "/static/js/courier/signature.js",
+  "/static/js/courier/stop_view.js",
+  "/static/js/courier/sync.js",
+  "/static/vendor/idb-8.0.4/idb.umd.js",
+  "/static/vendor/jsqr-1.4.0/jsQR.js",
+  "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
   "/static/icons/icon-192.png",
+  "/static/icons/icon-512.png",
+  "/static/icons/icon-maskable-512.png",
 ];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)));
+  // cache: "reload", so that the browser's HTTP cache cannot hand us last version's files;
+  // credentials: "omit", because these requests run while the courier logs in, and an
+  // answer carrying the anonymous session's cookie could land after the login's and undo
+  // it. For the same reason the courier's page is not fetched here but kept when opened.
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(
+    PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" })))));
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((names) => Promise.all(
-        names.filter((name) => name.startsWith("courier-") && name !== SHELL_CACHE)
-          .map((name) => caches.delete(name))))
-      .then(() => self.clients.claim())
-  );
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith("courier-static-") && name !== STATIC_CACHE)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();  // activate then calls clients.claim()
+  if (type === "cache-shell") event.waitUntil(fetch(SHELL_URL).then(cacheShell).catch(() => {}));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  // Rejecting tells the browser to try this sync again later, with its own backoff.
+  event.waitUntil(CourierOutbox.flush().then((result) => {
+    if (result.stopped) throw new Error(`outbox not sent: ${result.stopped}`);
+  }));
 });
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match("/offline")));
-    return;
-  }
-  if (new URL(request.url).pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(navigate(request, url));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(caches.match(request, { cacheName: STATIC_CACHE })
+      .then((hit) => hit || fetch(request)));
   }
 });
+
+async function navigate(request, url) {
+  const isShell = url.pathname === SHELL_URL;
+  try {
+    const response = await fetch(request);
+    // A server in trouble (5xx) is no better than no server for a courier on the road.
+    if (isShell && response.status >= 500) return (await cachedShell()) || response;
+    if (isShell) await cacheShell(response.clone());
+    return response;
+  } catch (error) {
+    return (isShell && await cachedShell()) || caches.match("/offline", { cacheName: STATIC_CACHE });
+  }
+}
+
+/** Keep the shell only when it really is the courier's page (not the login page it redirects to). */
+async function cacheShell(response) {
+  if (!response || !response.ok || response.redirected) return;
+  if (new URL(response.url).pathname !== SHELL_URL) return;
+  await (await caches.open(PAGES_CACHE)).put(SHELL_URL, response);
+}
+
+async function cachedShell() {
+  return caches.match(SHELL_URL, { cacheName: PAGES_CACHE });
+}
+
+// On every start of the worker: send whatever a closed page left behind.
+CourierOutbox.flush();

@@ -102,12 +102,25 @@ def reencode_photo(content: bytes) -> CheckedImage:
     truncated file, which passes verify()).
     """
     def encode(image):
+        clean_already = _is_plain_small_jpeg(image)
+        width, height = image.size
         image = (ImageOps.exif_transpose(image) or image).convert("RGB")
         image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
         out = io.BytesIO()
         image.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
+        if clean_already and len(content) <= out.tell():
+            # The phone already made a small JPEG with nothing in it but pixels: keep its bytes
+            # rather than store a larger, twice-compressed copy.
+            return CheckedImage(content, "JPEG", "image/jpeg", width, height)
         return CheckedImage(out.getvalue(), "JPEG", "image/jpeg", image.width, image.height)
     return _decode_and(content, encode)
+
+
+def _is_plain_small_jpeg(image: Image.Image) -> bool:
+    """A JPEG within the size limit that carries no EXIF, ICC profile, comment or XMP."""
+    metadata = {"exif", "icc_profile", "comment", "xmp", "photoshop", "adobe_transform"}
+    return (image.format == "JPEG" and max(image.size) <= PHOTO_SIDE and not image.getexif()
+            and not metadata & set(image.info) and not getattr(image, "applist", [])[1:])
 
 
 def reencode_signature(content: bytes) -> CheckedImage:

@@ -1,15 +1,15 @@
-"""The courier's pages: today's round."""
+"""The courier's page: the app shell of the offline-first round."""
 from flask import Blueprint, render_template
-from flask_login import current_user
 
 from ..auth import blueprint_roles
 from ..models import Role
-from ..services import rounds
+from ..vocabulary import STATE_LABELS
 
 bp = blueprint_roles(Blueprint("courier", __name__), Role.COURIER)
 
 
 @bp.route("/")
 def today():
-    round_ = rounds.todays_round(current_user)
-    return render_template("courier/today.html", round=round_)
+    """The shell only: the round comes from the API and IndexedDB, so one cached page serves all day."""
+    labels = {str(state): str(label) for state, label in STATE_LABELS.items()}
+    return render_template("courier/app.html", state_labels=labels)

@@ -1,19 +1,41 @@
 """Files a PWA needs at the site root: the service worker and the manifest."""
+import hashlib
+import re
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_file, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale, gettext as _
 
 from ..auth import public
 
 bp = Blueprint("pwa", __name__)
 SERVICE_WORKER = Path(__file__).resolve().parents[2] / "service_worker.js"
+STATIC = Path(__file__).resolve().parents[1] / "static"
+_VERSION = re.compile(r'^const VERSION = "([^"]+)";', re.M)
+
+
+@lru_cache(maxsize=1)
+def _service_worker_source() -> str:
+    """The worker with a digest of every static file appended to its VERSION.
+
+    The worker precaches the static files under VERSION; tying VERSION to their
+    content means a deploy that changes one always installs a new worker, so no
+    phone keeps running last week's scripts. Computed once per process (a deploy
+    restarts the processes).
+    """
+    digest = hashlib.sha256()
+    for path in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STATIC).as_posix().encode())
+        digest.update(path.read_bytes())
+    return _VERSION.sub(lambda m: f'const VERSION = "{m.group(1)}-{digest.hexdigest()[:12]}";',
+                        SERVICE_WORKER.read_text(encoding="utf-8"), count=1)
 
 
 @bp.route("/service_worker.js")
 @public
 def service_worker():
-    response = send_file(SERVICE_WORKER, mimetype="text/javascript", max_age=0)
+    response = current_app.response_class(_service_worker_source(), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"  # a deploy must reach phones at once
     return response

@@ -5,6 +5,7 @@ comes from courier/translations/en/LC_MESSAGES/messages.po, compiled here if nee
 """
 import html
 import io
+import json
 import os
 import re
 import tempfile
@@ -142,7 +143,15 @@ def _shipment_out_for_delivery(office, courier_user, dispatcher, **dossier_field
     return shipment
 
 
+def _shell_strings(page: str) -> dict:
+    """The strings the courier's scripts show, from the shell's JSON block."""
+    match = re.search(r'<script type="application/json" id="courier-strings">(.*?)</script>', page, re.S)
+    assert match, "the courier's page has no strings block"
+    return json.loads(match.group(1))
+
+
 def test_a_courier_sees_the_round_in_english_after_switching(db, office, users, auth, client):
+    """The shell's labels and the scripts' strings come translated; the round's from the API."""
     courier_user, dispatcher = users["courier"], users["dispatcher"]
     round_ = Round(courier=courier_user, post_office=office, round_date=local_today())
     for position in (1, 2):
@@ -153,19 +162,28 @@ def test_a_courier_sees_the_round_in_english_after_switching(db, office, users, 
 
     vietnamese = _html(auth.login(courier_user.username, follow=True))
     assert _lang(vietnamese) == "vi"
-    for text in ("Tuyến phát hôm nay", "2 điểm phát", "Đang phát", "Hẹn trả", "Cần thu", "Gọi"):
+    for text in ("Tuyến phát hôm nay", "Hẹn trả", "Cần thu", "Gọi", "Phát cho người nhận", "Cuối ngày"):
         assert text in vietnamese
+    assert _shell_strings(vietnamese)["pending"] == "Chờ gửi: {count}"
+    assert [stop["state_label"] for stop in client.get("/api/v1/courier/round").json["stops"]] == \
+        ["Đang phát", "Đang phát"]
 
     page = _html(_switch_language(client, vietnamese))
     assert _lang(page) == "en"
     assert _title(page) == "Today's delivery round · Courier"
     assert "<h1>Today's delivery round</h1>" in page
-    assert "2 stops" in page
-    assert page.count(">Out for delivery</span>") == 2
-    for text in ("Due date", "To collect", "Call 0905123456", "Log out"):
+    for text in ("Due date", "To collect", ">Call<", ">Directions<", ">Hand over<", ">Confirm hand-over<",
+                 ">End of day<", "Log out"):
         assert text in page
-    for text in ("Tuyến phát hôm nay", "điểm phát", "Đang phát", "Hẹn trả", "Gọi", "Bưu tá"):
-        assert text not in page
+    strings = _shell_strings(page)
+    assert strings["pending"] == "Waiting to send: {count}"
+    assert strings["states"]["out_for_delivery"] == "Out for delivery"
+    shown = page + json.dumps(strings, ensure_ascii=False)
+    for text in ("Tuyến phát hôm nay", "Hẹn trả", "Gọi", "Đang phát", "Chờ gửi", "Bưu tá"):
+        assert text not in shown
+    body = client.get("/api/v1/courier/round").json
+    assert [stop["state_label"] for stop in body["stops"]] == ["Out for delivery", "Out for delivery"]
+    assert {"code": "absent", "label": "Recipient not at home"} in body["failure_reasons"]
 
 
 def test_a_dispatcher_sees_the_board_in_english_after_switching(db, office, users, auth, client):

@@ -55,3 +55,16 @@ def test_a_png_disguised_as_a_jpeg_name_is_judged_by_its_bytes():
 def test_signature_ink_tells_a_signature_from_a_dot():
     assert ink_ratio(reencode_signature(media.signature_png()).content) > 0.01
     assert ink_ratio(reencode_signature(media.dot_signature_png()).content) < 0.001
+
+
+def test_a_small_plain_jpeg_from_the_phone_is_not_made_bigger():
+    phone_made = media.photo_jpeg(1280, 960, quality=60)
+    kept = reencode_photo(phone_made)
+    assert len(kept.content) <= len(phone_made)
+
+
+def test_a_small_jpeg_with_metadata_is_still_rewritten():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    with_exif = media.photo_jpeg(640, 480, quality=60, exif=exif.tobytes())
+    assert b"PhoneMaker" not in reencode_photo(with_exif).content

@@ -1,0 +1,124 @@
+// The courier's app: a hash router over views drawn from IndexedDB, the status bar
+// (network, captures waiting), and the triggers that download the round and send the outbox.
+import { notify, t } from "./dom.js";
+import { showDay } from "./day.js";
+import { showFail } from "./fail.js";
+import { showHandover } from "./handover.js";
+import { currentRound, downloadRound } from "./round.js";
+import { showRound } from "./round_view.js";
+import { showScan } from "./scan_view.js";
+import { checkStorage, claimPhone, guardLogout, storageWarning } from "./session.js";
+import { showStop } from "./stop_view.js";
+import { startSync, syncNow } from "./sync.js";
+
+const DB = window.CourierDB;
+// [pattern, view, needs a stop, redrawn when the data changes, bottom-nav item]
+const ROUTES = [
+  [/^#\/?$/, showRound, false, true, "round"],
+  [/^#\/scan$/, showScan, false, false, "scan"],
+  [/^#\/stop\/([\w-]+)$/, showStop, true, true, "round"],
+  [/^#\/handover\/([\w-]+)$/, showHandover, true, false, "round"],
+  [/^#\/fail\/([\w-]+)$/, showFail, true, false, "round"],
+  [/^#\/day$/, showDay, false, true, "day"],
+];
+const view = document.getElementById("view");
+let leave = null;
+let live = false;
+let generation = 0;
+let arrivalNotice = "";
+
+/** Draw the view the hash names. `keepScroll` for a redraw of the same view. */
+async function route({ keepScroll = false } = {}) {
+  const drawing = ++generation;
+  const hash = window.location.hash || "#/";
+  const [pattern, show, needsStop, redraw, nav] = ROUTES.find(([p]) => p.test(hash)) || ROUTES[0];
+  const round = await currentRound();
+  if (drawing !== generation) return;  // the courier moved on while we read
+  const scroll = window.scrollY;
+  if (leave) leave();
+  leave = null;
+  view.replaceChildren();
+  document.querySelectorAll("[data-nav]").forEach((link) => link.classList.toggle("current", link.dataset.nav === nav));
+  const id = (hash.match(pattern) || [])[1];
+  const stop = needsStop && round ? round.stops.find((item) => item.shipment_id === id) : null;
+  live = redraw;
+  if (needsStop && !stop) {
+    notify(t("stop_not_found"));
+    return;
+  }
+  leave = (await show(view, { round, stop, go, refresh })) || null;
+  window.scrollTo(0, keepScroll ? scroll : 0);
+}
+
+/** Go to a view, with a notice for the courier (e.g. "saved"). */
+function go(hash, message = "") {
+  if (window.location.hash === hash) {
+    notify(message);
+    route();
+  } else {
+    arrivalNotice = message;  // shown once the hashchange lands (which clears older notices)
+    window.location.hash = hash;
+  }
+}
+
+/** The data changed: update the status bar, and redraw the view unless it is a form being filled. */
+async function refresh() {
+  const entries = await DB.outboxEntries();
+  document.getElementById("pending").textContent = t("pending", { count: entries.length });
+  document.getElementById("pending").dataset.count = String(entries.length);
+  document.getElementById("sync-now").hidden = entries.length === 0;
+  if (live) await route({ keepScroll: true });
+}
+
+function showNetwork() {
+  const state = navigator.onLine ? "online" : "offline";
+  const element = document.getElementById("net-state");
+  element.dataset.state = state;
+  element.textContent = t(state);
+}
+
+/** Tell the courier what a send achieved: how many went, or that a login is needed first. */
+function report(result) {
+  const loginNeeded = result.stopped === "login";
+  document.getElementById("login-again").hidden = !loginNeeded;
+  if (loginNeeded) notify(t("login_needed"));
+  else if (result.sent) notify(t("synced", { count: result.sent }));
+}
+
+async function sync() {
+  report(await syncNow());
+  await refresh();
+}
+
+async function start() {
+  await claimPhone();
+  guardLogout();
+  showNetwork();
+  window.addEventListener("online", showNetwork);
+  window.addEventListener("offline", showNetwork);
+  window.addEventListener("hashchange", () => {
+    notify(arrivalNotice);
+    arrivalNotice = "";
+    route();
+  });
+  // Sends by this page, another tab or the service worker all announce themselves here.
+  startSync((event) => {
+    if (event.data && event.data.type === "flushed") report(event.data.result);
+    refresh();
+  });
+  document.getElementById("sync-now").addEventListener("click", sync);
+  // The first time, wait for the round; after that draw the kept copy at once.
+  const kept = await DB.getRound();
+  const download = downloadRound();
+  if (!kept) await download;
+  await route();
+  await refresh();
+  const outcome = await download;
+  if (outcome === "login") report({ stopped: "login" });
+  if (outcome === "ok" && kept) await refresh();
+  await sync();
+  const warning = storageWarning(await checkStorage().catch(() => null));
+  if (warning) notify(warning);
+}
+
+start();

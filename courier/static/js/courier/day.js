@@ -1,0 +1,85 @@
+// #/day: the end-of-day tally for handing in cash, what still waits for the server,
+// what the server refused, and an export of everything unsent for a dispatcher to import.
+import { clone, fill, money, ownerName, ref, say, slot, t } from "./dom.js";
+import { checkStorage, storageWarning } from "./session.js";
+
+const DB = window.CourierDB;
+
+export async function showDay(view, { round }) {
+  const page = clone("tpl-day");
+  view.append(page);
+  const entries = await DB.outboxEntries();
+  const roundId = round && round.round ? round.round.id : null;
+  const lines = round ? round.journal.filter((line) => line.round_id === roundId) : [];
+  const delivered = lines.filter((line) => line.outcome === "delivered");
+  const sum = (method, part) => delivered
+    .filter((line) => line.fees && line.fees.method === method)
+    .reduce((total, line) => total + (line.fees[part] || 0), 0);
+  const open = round ? round.stops.filter((stop) => stop.effective_state === "out_for_delivery").length : 0;
+  fill(page, {
+    date: round && round.round ? round.round.date_label : "",
+    delivered: String(delivered.length),
+    failed: String(lines.length - delivered.length),
+    remaining: String(open),
+    pending: String(entries.length),
+    "cash-agency": money(sum("cash", "agency")),
+    "cash-postage": money(sum("cash", "postage")),
+    "cash-total": money(sum("cash", "agency") + sum("cash", "postage")),
+    "transfer-total": money(sum("transfer", "agency") + sum("transfer", "postage")),
+  });
+
+  const held = entries.filter((entry) => entry.status === "held");
+  ref(page, "held-box").hidden = held.length === 0;
+  for (const entry of held) {
+    const item = document.createElement("li");
+    const stop = round && round.stops.find((s) => s.shipment_id === entry.shipment_id);
+    const why = entry.error.message ? t("held", { message: entry.error.message })
+      : t("held_unknown", { status: entry.error.status });
+    item.textContent = `${stop ? stop.applicant_name : entry.shipment_id}: ${why}`;
+    ref(page, "held").append(item);
+  }
+
+  ref(page, "export").addEventListener("click", async () => {
+    const pending = await DB.outboxEntries();
+    if (!pending.length) {
+      say(document.getElementById("notice"), t("export_empty"));
+      return;
+    }
+    download(await exportFile(pending), `courier-${ownerName()}-${new Date().toISOString().slice(0, 19).replaceAll(":", "")}.json`);
+  });
+
+  checkStorage().then((share) => say(slot(page, "storage"), storageWarning(share))).catch(() => {});
+}
+
+/** The unsent captures as one JSON file: the attempts as they would be posted, media in base64. */
+async function exportFile(entries) {
+  const exported = await Promise.all(entries.map(async (entry) => {
+    const media = {};
+    for (const [part, blob] of Object.entries(entry.media || {})) {
+      if (blob) media[part] = { content_type: blob.type, base64: await base64(blob) };
+    }
+    return { attempt: entry.attempt, media, status: entry.status, error: entry.error };
+  }));
+  const body = { format: "courier-outbox-export", version: 1, courier: ownerName(),
+    exported_at: new Date().toISOString(), entries: exported };
+  return new Blob([JSON.stringify(body, null, 1)], { type: "application/json" });
+}
+
+function base64(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+function download(blob, filename) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}

@@ -1,0 +1,152 @@
+/* The outbox: hand-overs and failed attempts waiting for the server.
+ *
+ * A classic script shared by the page and the service worker (after db.js).
+ * The rules, from docs/courier-sync.md and the known bugs of Workbox's queue:
+ * - an entry is written here first, and leaves only after a 200/201 (an entry is
+ *   never taken out to be sent and put back, so a failed replay loses nothing: #1984);
+ * - entries go in creation order, one at a time, and a transient failure stops the
+ *   run instead of skipping ahead (#2640);
+ * - one sender at a time across the page and the worker, by a Web Lock (#600), and
+ *   a replay the server already has comes back 200 "duplicate" and is dropped (#1480);
+ * - 4xx answers that retrying cannot fix put the entry on hold, shown to the courier.
+ */
+(function (scope) {
+  "use strict";
+  const DB = scope.CourierDB;
+  const LOCK = "courier-outbox";
+  const ATTEMPTS_URL = "/api/v1/courier/attempts";
+  const ROUND_URL = "/api/v1/courier/round";
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("courier-outbox") : null;
+  const OUTCOME_STATE = { delivered: "delivered", failed: "failed_attempt" };
+
+  /** Store an attempt (and its journal line) in one transaction; the caller then asks for a flush. */
+  async function enqueue({ attempt, media, roundId }) {
+    const db = await DB.open();
+    const tx = db.transaction(["outbox", "journal"], "readwrite");
+    tx.objectStore("outbox").add({
+      client_id: attempt.client_id, shipment_id: attempt.shipment_id, attempt, media,
+      status: "pending", error: null,
+    });
+    tx.objectStore("journal").put({
+      client_id: attempt.client_id, shipment_id: attempt.shipment_id, round_id: roundId,
+      outcome: attempt.outcome, captured_at: attempt.captured_at, fees: attempt.fees || null,
+      recipient_name: attempt.recipient ? attempt.recipient.name : null,
+      failure_reason: attempt.failure_reason, synced: false, flagged: null,
+    });
+    await tx.done;
+    announce({ type: "queued" });
+  }
+
+  /** Send what is pending, under the lock. Resolves to {sent, held, stopped}; never rejects. */
+  function flush() {
+    // Every browser the couriers use has Web Locks; without them a lone tab is still safe.
+    if (!scope.navigator.locks) return drain();
+    return scope.navigator.locks.request(LOCK, drain);
+  }
+
+  async function drain() {
+    const result = { sent: 0, held: 0, stopped: null };
+    try {
+      for (;;) {
+        const entry = (await DB.outboxEntries()).find((item) => item.status === "pending");
+        if (!entry) break;
+        let answer = await send(entry);
+        if (answer.kind === "csrf" && await refreshCsrf()) answer = await send(entry);
+        if (answer.kind === "done") {
+          await acknowledge(entry, answer.body);
+          result.sent += 1;
+        } else if (answer.kind === "held") {
+          await hold(entry, answer);
+          result.held += 1;
+        } else {
+          result.stopped = answer.kind;  // offline, retry, login or csrf: try again later
+          break;
+        }
+      }
+    } catch (error) {
+      result.stopped = "retry";  // IndexedDB trouble: keep everything, try again later
+    }
+    await noteRetry(result.stopped);
+    announce({ type: "flushed", result });
+    return result;
+  }
+
+  async function send(entry) {
+    const form = new FormData();
+    form.append("attempt", JSON.stringify(entry.attempt));
+    for (const [part, blob] of Object.entries(entry.media || {})) {
+      if (blob) form.append(part, blob, `${part}.${blob.type === "image/png" ? "png" : "jpg"}`);
+    }
+    let response;
+    let body = {};
+    try {
+      response = await fetch(ATTEMPTS_URL, {
+        method: "POST", body: form, credentials: "same-origin",
+        headers: { "X-CSRFToken": (await DB.getMeta("csrf")) || "", Accept: "application/json" },
+      });
+      body = await response.json().catch(() => ({}));
+    } catch (error) {
+      // Includes an answer cut off mid-way: the server may have stored it, the replay says so.
+      return { kind: "offline" };
+    }
+    const status = response.status;
+    if (status === 200 || status === 201) return { kind: "done", body };
+    if (status === 400 && body.error === "csrf") return { kind: "csrf" };
+    if (status === 401) return { kind: "login" };
+    if (status === 408 || status === 429 || status >= 500) return { kind: "retry" };
+    return { kind: "held", status, body };
+  }
+
+  /** A fresh CSRF token from the round's X-CSRFToken header; false if none could be had. */
+  async function refreshCsrf() {
+    try {
+      const response = await fetch(ROUND_URL, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const token = response.ok && response.headers.get("X-CSRFToken");
+      if (token) await DB.setMeta("csrf", token);
+      return Boolean(token);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  async function acknowledge(entry, body) {
+    const db = await DB.open();
+    const tx = db.transaction(["outbox", "journal", "round"], "readwrite");
+    tx.objectStore("outbox").delete(entry.seq);
+    const journal = tx.objectStore("journal");
+    const line = await journal.get(entry.client_id);
+    if (line) await journal.put({ ...line, synced: true, flagged: body.flagged || null });
+    const rounds = tx.objectStore("round");
+    const stored = await rounds.get("today");
+    const stop = stored && stored.stops.find((item) => item.shipment_id === entry.shipment_id);
+    if (stop) {
+      stop.state = body.shipment_state || OUTCOME_STATE[entry.attempt.outcome];
+      await rounds.put(stored, "today");
+    }
+    await tx.done;
+  }
+
+  async function hold(entry, answer) {
+    const body = answer.body || {};
+    const db = await DB.open();
+    await db.put("outbox", {
+      ...entry, status: "held",
+      error: { status: answer.status, message: body.message || null, fields: body.fields || null },
+    });
+  }
+
+  /** Backoff state for the page's timer: failures in a row, reset by a clean run. */
+  async function noteRetry(stopped) {
+    const previous = (await DB.getMeta("retry").catch(() => null)) || { failures: 0 };
+    const failures = stopped ? previous.failures + 1 : 0;
+    if (failures !== previous.failures || stopped !== previous.stopped) {
+      await DB.setMeta("retry", { failures, stopped }).catch(() => {});
+    }
+  }
+
+  function announce(message) {
+    if (channel) channel.postMessage(message);
+  }
+
+  scope.CourierOutbox = { enqueue, flush, OUTCOME_STATE };
+})(self);

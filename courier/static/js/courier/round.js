@@ -1,0 +1,139 @@
+// Today's round: downloaded when there is a network, kept in IndexedDB for the day,
+// shown in the courier's own order and with what this phone has done but not yet sent.
+import { classifyCode, sha256Hex } from "./scan.js";
+
+const DB = window.CourierDB;
+const { OUTCOME_STATE } = window.CourierOutbox;
+const JSON_HEADERS = { Accept: "application/json" };
+
+/**
+ * Download the round and keep it (with the newest CSRF token, which the outbox needs).
+ * Resolves to "ok", "login" (session gone), "offline" or "error"; never rejects.
+ */
+export async function downloadRound() {
+  let response;
+  try {
+    response = await fetch("/api/v1/courier/round", { credentials: "same-origin", headers: JSON_HEADERS });
+  } catch (error) {
+    return "offline";
+  }
+  if (response.status === 401) return "login";
+  if (!response.ok) return "error";
+  const data = await response.json();
+  const token = response.headers.get("X-CSRFToken");
+  if (token) await DB.setMeta("csrf", token);
+  await keep(data);
+  return "ok";
+}
+
+async function keep(data) {
+  const db = await DB.open();
+  const tx = db.transaction(["round", "journal"], "readwrite");
+  tx.objectStore("round").put({ ...data, fetched_at: new Date().toISOString() }, "today");
+  // Yesterday's journal lines are done with once sent; today's stay for the tally.
+  const roundId = data.round ? data.round.id : null;
+  for (const line of await tx.objectStore("journal").getAll()) {
+    if (line.synced && line.round_id !== roundId) tx.objectStore("journal").delete(line.client_id);
+  }
+  await tx.done;
+}
+
+/**
+ * The kept round, or null if none was ever downloaded. Stops come in the courier's
+ * order, each with `effective_state` (today's visit from this phone, else the server's
+ * state) and `pending` (that visit is not on the server yet).
+ */
+export async function currentRound() {
+  const stored = await DB.getRound();
+  if (!stored) return null;
+  const [order, journal] = await Promise.all([DB.getMeta("order"), DB.journal()]);
+  // Today's visit from this phone says more than the server's state: after a failed visit
+  // the server already has the shipment back to "assigned" for another day.
+  const roundId = stored.round ? stored.round.id : null;
+  const visits = new Map(journal.filter((line) => line.round_id === roundId)
+    .sort((a, b) => a.captured_at.localeCompare(b.captured_at))
+    .map((line) => [line.shipment_id, line]));
+  const stops = ordered(stored, order).map((stop) => {
+    const visit = visits.get(stop.shipment_id);
+    return { ...stop, effective_state: visit ? OUTCOME_STATE[visit.outcome] : stop.state,
+      pending: Boolean(visit && !visit.synced) };
+  });
+  return { ...stored, stops, journal };
+}
+
+function ordered(stored, order) {
+  if (!stored.round || !order || order.round_id !== stored.round.id) return stored.stops;
+  const rank = new Map(order.shipment_ids.map((id, index) => [id, index]));
+  // Stops added by the dispatcher since the courier reordered go last, in the server's order.
+  return [...stored.stops].sort((a, b) =>
+    (rank.get(a.shipment_id) ?? Infinity) - (rank.get(b.shipment_id) ?? Infinity) || a.position - b.position);
+}
+
+/** Move a stop up (-1) or down (+1), keep the order on the phone, and tell the server. */
+export async function moveStop(round, shipmentId, delta) {
+  const ids = round.stops.map((stop) => stop.shipment_id);
+  const from = ids.indexOf(shipmentId);
+  const to = from + delta;
+  if (from < 0 || to < 0 || to >= ids.length) return;
+  [ids[from], ids[to]] = [ids[to], ids[from]];
+  await DB.setMeta("order", { round_id: round.round.id, shipment_ids: ids, synced: false });
+  sendOrder();
+}
+
+/** Send the courier's order if the server has not got it yet; retried on every sync trigger. */
+export async function sendOrder() {
+  const order = await DB.getMeta("order");
+  if (!order || order.synced) return;
+  let response;
+  try {
+    response = await fetch("/api/v1/courier/round/order", {
+      method: "POST", credentials: "same-origin",
+      headers: { ...JSON_HEADERS, "Content-Type": "application/json", "X-CSRFToken": (await DB.getMeta("csrf")) || "" },
+      body: JSON.stringify({ round_id: order.round_id, shipment_ids: order.shipment_ids }),
+    });
+  } catch (error) {
+    return;  // offline: the next trigger tries again
+  }
+  const latest = await DB.getMeta("order");
+  if (!latest || latest.shipment_ids.join() !== order.shipment_ids.join()) return;  // moved again meanwhile
+  if (response.ok) {
+    await DB.setMeta("order", { ...order, synced: true });
+  } else if (response.status === 400) {
+    await downloadRound();  // a stale CSRF token: the round download brings a fresh one
+  } else if (response.status === 409 || response.status === 422) {
+    // The dispatcher changed the round meanwhile: the server's order stands.
+    await DB.setMeta("order", null);
+  }
+}
+
+/**
+ * The stop a scanned or typed code names, matched on the phone as the contract says
+ * (citizen link by SHA-256, shipment UUID, dossier code). Resolves to {kind, stop};
+ * kind "cccd" is an ID card, not a label; stop is undefined when nothing matches.
+ */
+export async function findStop(stops, text) {
+  const code = classifyCode(text);
+  if (!code) return { kind: null };
+  let stop;
+  if (code.kind === "citizen_link") {
+    const hash = await sha256Hex(code.token);
+    stop = stops.find((item) => item.citizen_token_hash === hash);
+  } else if (code.kind === "uuid") {
+    stop = stops.find((item) => item.shipment_id.toLowerCase() === code.uuid);
+  } else if (code.kind === "dossier_code") {
+    // Typed codes come out of phone keyboards in any case.
+    stop = stops.find((item) => item.dossier_code.toUpperCase() === code.code.toUpperCase());
+  }
+  return { kind: code.kind, stop };
+}
+
+/** Who holds a code that is not on this round (GET /lookup); null when that cannot be asked. */
+export async function lookup(text) {
+  try {
+    const response = await fetch(`/api/v1/courier/lookup?code=${encodeURIComponent(text.trim())}`,
+      { credentials: "same-origin", headers: JSON_HEADERS });
+    return response.ok ? await response.json() : null;
+  } catch (error) {
+    return null;
+  }
+}

@@ -1,0 +1,67 @@
+// #/: today's stops in the courier's order, with call, directions and reordering.
+import { clone, fill, money, ref, say, slot, stateLabel, t } from "./dom.js";
+import { moveStop } from "./round.js";
+
+const DONE = new Set(["delivered", "failed_attempt", "returning", "returned", "cancelled"]);
+
+export function showRound(view, { round, refresh }) {
+  const page = clone("tpl-round");
+  view.append(page);
+  if (!round) {
+    say(slot(page, "stale"), t("no_round_offline"));
+    return;
+  }
+  const stops = round.stops;
+  const done = stops.filter((stop) => DONE.has(stop.effective_state)).length;
+  fill(page, {
+    date: round.round ? round.round.date_label : "",
+    progress: t("progress", { done, total: stops.length }),
+  });
+  slot(page, "empty").hidden = stops.length > 0;
+  if (!navigator.onLine) {
+    const fetched = new Date(round.fetched_at);
+    const time = [fetched.getHours(), fetched.getMinutes()].map((n) => String(n).padStart(2, "0")).join(":");
+    say(slot(page, "stale"), t("stale", { time }));
+  }
+  const list = page.querySelector(".stops");
+  stops.forEach((stop, index) => {
+    const item = clone("tpl-stop-item");
+    fill(item, {
+      no: String(index + 1), name: stop.applicant_name, state: chipLabel(stop),
+      address: stop.address, due: stop.due_date_label, fee: money(stop.fee_agency + stop.fee_postage),
+    });
+    slot(item, "state").classList.add(`chip-${stop.effective_state}`);
+    item.classList.toggle("done", DONE.has(stop.effective_state));
+    item.dataset.shipment = stop.shipment_id;
+    ref(item, "open").href = `#/stop/${stop.shipment_id}`;
+    linkStop(item, stop);
+    const move = async (delta) => {
+      await moveStop(round, stop.shipment_id, delta);
+      await refresh();
+    };
+    ref(item, "up").disabled = index === 0;
+    ref(item, "down").disabled = index === stops.length - 1;
+    ref(item, "up").addEventListener("click", () => move(-1));
+    ref(item, "down").addEventListener("click", () => move(1));
+    list.append(item);
+  });
+}
+
+/** The chip's text: the state, and whether the server has heard of it yet. */
+export function chipLabel(stop) {
+  const label = stateLabel(stop.effective_state);
+  return stop.pending ? `${label} · ${t("waiting_sync")}` : label;
+}
+
+/** Point the call and directions links of a stop (or hide them when there is nothing to link). */
+export function linkStop(element, stop) {
+  const call = ref(element, "call");
+  call.hidden = !stop.applicant_phone;
+  call.href = `tel:${stop.applicant_phone || ""}`;
+  const navigate = ref(element, "navigate");
+  const hasPoint = stop.latitude !== null && stop.longitude !== null && stop.latitude !== undefined;
+  // geo: opens whatever maps app the phone has, and works with offline maps.
+  navigate.href = hasPoint
+    ? `geo:${stop.latitude},${stop.longitude}?q=${stop.latitude},${stop.longitude}`
+    : `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(stop.address)}`;
+}

@@ -1,0 +1,61 @@
+// #/scan: find a stop by the label's QR code, or by the code typed in.
+// A code that is not on this round is refused, never opened: the courier is told
+// so, and (when online) who holds that shipment now.
+import { clone, ref, say, slot, t } from "./dom.js";
+import { currentRound, downloadRound, findStop, lookup } from "./round.js";
+import { startScanner } from "./scan.js";
+
+export function showScan(view, { round, go }) {
+  const page = clone("tpl-scan");
+  view.append(page);
+  const refusal = slot(page, "refusal");
+  const stops = round ? round.stops : [];
+  let busy = false;
+
+  async function handle(text) {
+    if (busy) return;
+    busy = true;
+    try {
+      const { kind, stop } = await findStop(stops, text);
+      if (stop) {
+        go(`#/stop/${stop.shipment_id}`);
+        return;
+      }
+      if (!kind) return;
+      if (kind === "cccd") {
+        say(refusal, t("cccd_not_label"));
+        return;
+      }
+      const shown = text.trim().length > 40 ? `${text.trim().slice(0, 40)}…` : text.trim();
+      say(refusal, t("not_on_round", { code: shown }));
+      const holder = await lookup(text);
+      if (holder && holder.on_your_round && await downloadRound() === "ok") {
+        // Added to the round after this phone downloaded it: take the new round and open it.
+        const fresh = await findStop((await currentRound()).stops, text);
+        if (fresh.stop) {
+          go(`#/stop/${fresh.stop.shipment_id}`);
+          return;
+        }
+      }
+      const more = holder === null ? t("lookup_offline")
+        : holder.found && holder.holder ? t("held_by", { holder: holder.holder })
+        : holder.found ? "" : t("unknown_code");
+      say(refusal, `${t("not_on_round", { code: shown })} ${more}`.trim());
+    } finally {
+      busy = false;
+    }
+  }
+
+  ref(page, "manual").addEventListener("submit", (event) => {
+    event.preventDefault();
+    handle(event.target.elements.code.value);
+  });
+
+  // The camera opens by itself; if it cannot, the typed code is the way (and is always there).
+  const leaving = new AbortController();
+  startScanner(ref(page, "camera"), handle, {
+    signal: leaving.signal,
+    onError: (code) => say(slot(page, "camera-state"), t(code === "denied" ? "camera_denied" : "camera_failed")),
+  });
+  return () => leaving.abort();
+}

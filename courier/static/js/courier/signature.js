@@ -1,0 +1,43 @@
+// The recipient's signature, drawn with a finger on a canvas (SignaturePad).
+// A dot or a scratch is not a signature: we ask for a minimum length of ink, in CSS
+// pixels, before the hand-over can be confirmed (the server checks ink again).
+const MIN_INK_PX = 150;
+
+/** Attach a pad to a canvas already in the page; returns {hasEnoughInk, toBlob, clear, destroy}. */
+export function signaturePad(canvas) {
+  const pad = new window.SignaturePad(canvas, {
+    penColor: "#0b1f5c", backgroundColor: "rgb(255, 255, 255)", minWidth: 1.2, maxWidth: 3,
+  });
+  // Drawn at the screen's real resolution, so the signature is not blurred.
+  const resize = () => {
+    const ratio = Math.max(window.devicePixelRatio || 1, 1);
+    const strokes = pad.toData();
+    canvas.width = canvas.offsetWidth * ratio;
+    canvas.height = canvas.offsetHeight * ratio;
+    canvas.getContext("2d").scale(ratio, ratio);
+    pad.clear();
+    pad.fromData(strokes);
+  };
+  resize();
+  window.addEventListener("resize", resize);
+  return {
+    hasEnoughInk: () => inkLength(pad.toData()) >= MIN_INK_PX,
+    toBlob: () => new Promise((resolve) => canvas.toBlob(resolve, "image/png")),
+    clear: () => pad.clear(),
+    destroy: () => {
+      window.removeEventListener("resize", resize);
+      pad.off();
+    },
+  };
+}
+
+/** Total length of the strokes, in CSS pixels. */
+function inkLength(strokes) {
+  let length = 0;
+  for (const { points } of strokes) {
+    for (let i = 1; i < points.length; i += 1) {
+      length += Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
+    }
+  }
+  return length;
+}
