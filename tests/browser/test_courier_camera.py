@@ -4,7 +4,11 @@ Chromium films a QR code through its fake camera (tests/browser/camera.py). Serv
 workers are blocked here: that browser is launched without the phone's user agent for
 workers, and the offline side is tested elsewhere.
 """
+import io
+
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from courier.domain.tokens import new_token
@@ -39,11 +43,21 @@ def test_the_label_qr_opens_its_stop(camera_page, live_server, db, office, users
     token, token_hash = new_token()
     stops[1].citizen_token_hash = token_hash
     db.session.commit()
-    page = camera_page(f"{live_server.url}/t/{token}")
+    link = f"{live_server.url}/t/{token}"
+    page = camera_page(link)
     log_in(page, users["courier"].username, factories.PASSWORD)
     page.get_by_role("link", name="Quét mã").tap()
     expect(page.get_by_role("heading", name="Huỳnh Văn Phúc")).to_be_visible(timeout=15_000)
     expect(page.locator("video")).to_have_count(0)  # the camera is closed on leaving the scan view
+
+    # At the door, the courier shows the citizen their link to confirm on their own phone.
+    page.goto(f"/courier/#/handover/{stops[1].public_id}")
+    page.get_by_role("button", name="Hiện mã QR cho người nhận").tap()
+    qr = page.locator("img[data-ref=qr-image]")
+    expect(qr).to_be_visible()
+    screenshot(page, "courier-handover-citizen-qr")
+    [read] = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert read.text == link
 
 
 def test_the_cccd_qr_fills_the_recipient_and_only_its_tail_is_kept(camera_page, db, office, users, tmp_path):

@@ -2,6 +2,7 @@
 // A code that is not on this round is refused, never opened: the courier is told
 // so, and (when online) who holds that shipment now.
 import { clone, ref, say, slot, t } from "./dom.js";
+import { rememberCitizenLink } from "./citizen_link.js";
 import { currentRound, downloadRound, findStop, lookup } from "./round.js";
 import { startScanner } from "./scan.js";
 
@@ -18,6 +19,7 @@ export function showScan(view, { round, go }) {
     try {
       const { kind, stop } = await findStop(stops, text);
       if (stop) {
+        if (kind === "citizen_link") rememberCitizenLink(stop.shipment_id, text.trim());
         go(`#/stop/${stop.shipment_id}`);
         return;
       }
