@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import dispatch, labels_and_chain  # noqa: E402
+from bench import courier_app, dispatch, labels_and_chain  # noqa: E402
 from bench.common import SCALE, postgres_available, print_table, report  # noqa: E402
 
 
@@ -15,6 +15,10 @@ def main() -> None:
     print(f"courier benchmarks on {platform.node()} ({platform.machine()}, {platform.python_version()}), "
           f"scale {SCALE}")
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
+    from courier import create_app
+
+    courier_app.bench_shell_bytes(create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench"}))
+    courier_app.bench_handover_sizes()
     labels_and_chain.bench_labels()
     for kind in kinds:
         labels_and_chain.bench_verify(kind)
