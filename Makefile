@@ -35,6 +35,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 translations: $(MO)
 
+# A made-up account at a real bank's BIN, so the demo shows transfer QR codes; set your own.
+run: export VIETQR_BANK_BIN ?= 970436
+run: export VIETQR_ACCOUNT ?= 0011001234567
 run: $(VENV)/.installed translations
 	@$(FLASK) init-db
 	@$(FLASK) seed-demo

@@ -91,6 +91,9 @@ def from_environment(env=os.environ) -> dict:
         # A dispatcher's session ends after this long without a request (couriers work offline).
         "DISPATCHER_IDLE_MINUTES": int(env.get("DISPATCHER_IDLE_MINUTES", "30")),
         # Signatures and photos are deleted this long after the hand-over (their hashes stay).
+        # The post office's bank account for fees paid by transfer (VietQR); empty: cash only.
+        "VIETQR_BANK_BIN": env.get("VIETQR_BANK_BIN", ""),
+        "VIETQR_ACCOUNT": env.get("VIETQR_ACCOUNT", ""),
         "MEDIA_RETENTION_DAYS": int(env.get("MEDIA_RETENTION_DAYS", str(5 * 365))),
     }
 

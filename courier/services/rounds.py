@@ -3,7 +3,7 @@ import uuid
 
 from flask_babel import gettext as _
 
-from ..domain import formatting
+from ..domain import formatting, vietqr
 from ..domain.addresses import UnknownDivision, ward
 from ..domain.formatting import local_today
 from ..extensions import db
@@ -46,7 +46,7 @@ def current_round_courier(shipment: Shipment) -> User | None:
     ).scalars().first()
 
 
-def round_payload(courier: User, max_attempts: int) -> dict:
+def round_payload(courier: User, max_attempts: int, bank: tuple[str, str] | None = None) -> dict:
     """Everything the phone needs to work the day offline (docs/courier-sync.md)."""
     round_ = todays_round(courier)
     return {
@@ -55,7 +55,7 @@ def round_payload(courier: User, max_attempts: int) -> dict:
             "id": str(round_.public_id), "date": round_.round_date.isoformat(),
             "date_label": formatting.format_date(round_.round_date), "version": round_.version,
         },
-        "stops": [] if round_ is None else [_stop(stop) for stop in round_.stops],
+        "stops": [] if round_ is None else [_stop(stop, bank) for stop in round_.stops],
         "failure_reasons": [{"code": str(code), "label": str(label)}
                             for code, label in FAILURE_REASON_LABELS.items()],
         "max_attempts": max_attempts,
@@ -63,7 +63,7 @@ def round_payload(courier: User, max_attempts: int) -> dict:
     }
 
 
-def _stop(stop: RoundStop) -> dict:
+def _stop(stop: RoundStop, bank: tuple[str, str] | None = None) -> dict:
     shipment, dossier = stop.shipment, stop.shipment.dossier
     ward_name = _ward_name(dossier.ward_code)
     return {
@@ -85,7 +85,18 @@ def _stop(stop: RoundStop) -> dict:
         "attempts_count": shipment.attempts_count,
         "citizen_token_hash": shipment.citizen_token_hash,
         "citizen_note": _latest_citizen_note(shipment),
+        # Prepared here, while online, so the transfer QR shows at the door without signal.
+        "vietqr": _transfer_qr(bank, dossier),
     }
+
+
+def _transfer_qr(bank: tuple[str, str] | None, dossier: Dossier) -> str | None:
+    if not bank or not all(bank) or dossier.fee_total <= 0:
+        return None
+    try:
+        return vietqr.transfer_payload(bank[0], bank[1], dossier.fee_total, dossier.code)
+    except ValueError:  # a misconfigured account: cash only, rather than a wrong code
+        return None
 
 
 def _latest_citizen_note(shipment: Shipment) -> str | None:

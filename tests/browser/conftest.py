@@ -53,7 +53,8 @@ class LiveServer:
         self.env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="browser-test-key",
                         ID_HASH_KEY="test-id-hash-key", MEDIA_DIR=str(scratch / "media"),
                         COURIER_INSTANCE_DIR=str(scratch / "instance"),
-                        PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute")
+                        PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute",
+                        VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567")
         self.process = None
 
     def start(self) -> None:

@@ -103,3 +103,19 @@ def test_an_order_that_drops_a_stop_is_refused(db, users, client, auth, day):
         "round_id": str(day["round"].public_id), "shipment_ids": [str(day["shipments"][0].public_id)]},
         headers={"X-CSRFToken": token})
     assert response.status_code == 422 and "đúng các điểm phát" in response.json["message"]
+
+
+class TestTransferQr:
+    @pytest.fixture
+    def app_settings(self):
+        return {"VIETQR_BANK_BIN": "970436", "VIETQR_ACCOUNT": "0011001234567"}
+
+    def test_each_stop_with_fees_carries_a_vietqr_prepared_online(self, client, auth, users, day):
+        auth.login(users["courier"].username)
+        stop = client.get("/api/v1/courier/round").json["stops"][0]
+        assert stop["vietqr"].startswith("000201010212") and "5406225000" in stop["vietqr"]
+
+
+def test_without_a_bank_account_there_is_no_transfer_qr(client, auth, users, day):
+    auth.login(users["courier"].username)
+    assert client.get("/api/v1/courier/round").json["stops"][0]["vietqr"] is None

@@ -18,7 +18,8 @@ courier_only = roles_allowed(Role.COURIER)
 @bp.route("/courier/round")
 @courier_only
 def courier_round():
-    payload = rounds.round_payload(current_user, current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    payload = rounds.round_payload(current_user, current_app.config["MAX_DELIVERY_ATTEMPTS"],
+                                   (current_app.config["VIETQR_BANK_BIN"], current_app.config["VIETQR_ACCOUNT"]))
     response = jsonify(payload)
     # A fresh token for the outbox: replays may come long after the page was loaded.
     response.headers["X-CSRFToken"] = generate_csrf()

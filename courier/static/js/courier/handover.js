@@ -8,7 +8,7 @@ import { sampleLocation } from "./geo.js";
 import { photoInput } from "./images.js";
 import { checkId, expectedPerson, sameName } from "./recipient.js";
 import { parseCccd, startScanner } from "./scan.js";
-import { offerCitizenLink } from "./citizen_link.js";
+import { offerCitizenLink, offerTransferQr } from "./citizen_link.js";
 import { signaturePad } from "./signature.js";
 import { queue } from "./sync.js";
 
@@ -26,6 +26,7 @@ export function showHandover(view, { round, stop, go }) {
   const photo = photoInput(field("photo"), ref(form, "photo-preview"), showError, photoMessages);
   const letter = photoInput(field("authorisation_letter"), ref(form, "letter-preview"), showError, photoMessages);
   offerCitizenLink(ref(form, "citizen-qr"), stop.shipment_id);
+  offerTransferQr(form, stop);
   let card = null;  // the scanned CCCD, in memory only
   let scanning = null;  // an AbortController while the camera is open
 
