@@ -25,8 +25,10 @@ def camera_photo(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def grainy_photo(tmp_path_factory):
-    """A 5 MB, 3000×2000 picture so noisy that no JPEG quality gets 1280 px under 150 KB."""
-    return camera_jpeg(tmp_path_factory.mktemp("photos") / "grainy.jpg", noise=80)
+    """A 20 MB, 5700×3800 picture so noisy that no JPEG quality gets 1280 px under 150 KB."""
+    photo = camera_jpeg(tmp_path_factory.mktemp("photos") / "grainy.jpg", size=(5700, 3800), noise=80)
+    assert photo.stat().st_size >= 20_000_000
+    return photo
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def test_a_day_offline_is_sent_once_when_the_network_returns(
     screenshot(phone, "courier-offline-pending")
     client_ids = outbox_client_ids(phone)
     assert len(client_ids) == 4 and server_attempts(db) == []
-    # What the phone kept of the 5 MB picture: small enough for a weak signal, still a photo.
+    # What the phone kept of the 20 MB picture: small enough for a weak signal, still a photo.
     kept = phone.evaluate("""async () => { const [first] = await CourierDB.outboxEntries();
         const bitmap = await createImageBitmap(first.media.photo);
         return {type: first.media.photo.type, size: first.media.photo.size, width: bitmap.width, height: bitmap.height}; }""")
