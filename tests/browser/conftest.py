@@ -4,6 +4,7 @@ The server shares this worker's database with the tests, so a test writes its
 data through the models and then looks at it as a user would, over HTTP.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -62,8 +63,14 @@ class LiveServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
                  "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "wsgi:app"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)  # its own process group, so kill() takes the workers too
         _wait_until_serving(self.url, self.process)
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once, as a crash would; nothing is flushed."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -3,7 +3,6 @@
 The outbox's hard cases are those of Workbox's known bugs: duplicate replay (#1480),
 concurrent replay (#600), an entry lost on a failed replay (#1984), reordering (#2640).
 """
-import signal
 from collections import Counter
 
 import pytest
@@ -147,8 +146,7 @@ def test_a_sync_killed_midway_sends_each_capture_once(chromium, live_server, db,
             response = route.fetch()
             answered.append(response.status)
             # Stored on the server, but the phone never hears it: the worst moment to die.
-            live_server.process.send_signal(signal.SIGKILL)
-            live_server.process.wait()
+            live_server.kill()
             route.abort()
 
         page.route("**/api/v1/courier/attempts", kill_after_the_first_is_stored)
