@@ -101,3 +101,9 @@ CONCERN_LABELS = {
     "flagged": _l("Lần phát cần kiểm tra"),
     "failed": _l("Phát không thành công"),
 }
+
+# Shown to the recipient beside the signature pad; its version is recorded with the attempt.
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXT = _l("Khi ký, tôi xác nhận đã nhận kết quả và đồng ý để bưu điện lưu chữ ký và ảnh này làm bằng "
+                  "chứng giao nhận, chỉ dùng cho việc đối soát, trong thời hạn lưu trữ theo quy định "
+                  "(Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân).")

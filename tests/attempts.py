@@ -15,6 +15,7 @@ def delivered(shipment, client_id=None, **changes):
         "recipient": {"name": "Trần Thị Bích Ngọc", "relationship": "applicant",
                       "id_tail_masked": "********1234", "id_check": "matched"},
         "fees": {"agency": 200_000, "postage": 25_000, "method": "cash"},
+        "consent_version": "2026-11",
     }
     body.update(changes)
     return body

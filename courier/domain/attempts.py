@@ -52,7 +52,9 @@ def parse_attempt(payload, now: datetime | None = None) -> AttemptInput:
         recipient = _recipient(payload.get("recipient"), errors)
         relationship = recipient.get("recipient_relationship")
         columns.update(recipient, **_fees(payload.get("fees"), errors))
-        columns["consent_version"] = _text(payload.get("consent_version"), "consent_version", errors, limit=16)
+        # The recipient signs under a consent text (Decree 13/2023); which one is part of the proof.
+        columns["consent_version"] = _text(payload.get("consent_version"), "consent_version", errors,
+                                           required=True, limit=16)
     elif outcome is Outcome.FAILED:
         columns.update(_failure(payload, errors))
     if errors:

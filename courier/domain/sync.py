@@ -61,11 +61,15 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     if daily_quota is not None:
         _check_quota(courier, media, daily_quota)
     attempt = _new_attempt(entry, courier, shipment, digest)
+    db.session.add(attempt)
     try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
+        db.session.flush()
     except IntegrityError:
-        # Another request stored this client_id between our look-up and insert.
+        # Another request stored this client_id between our look-up and insert. Nothing
+        # else was written yet, so the whole transaction goes. (Not a SAVEPOINT: with
+        # SQLite's Python driver, releasing one that opened the transaction commits it,
+        # which would store an attempt before its media.)
+        db.session.rollback()
         return _replay(_find(entry.client_id), digest, courier)
     _store_media(attempt, media, store)
     _move_shipment(attempt, courier, max_attempts)

@@ -13,7 +13,6 @@ from ..extensions import db
 from ..models import Attempt, AuthorisedPerson, Dossier, Event, Proof, Shipment
 from ..models.types import utcnow
 
-CONSENT_VERSION = "2026-11"
 ERASED = "(đã xóa)"
 
 

@@ -88,6 +88,7 @@ def test_a_standard_hand_over_takes_few_taps_and_stores_proof_once(
     assert (attempt.fee_agency_collected, attempt.fee_postage_collected, attempt.payment_method) == \
         (200_000, 25_000, "cash")
     assert attempt.latitude == pytest.approx(15.5735) and attempt.gps_accuracy_m == 8
+    assert attempt.consent_version == "2026-11"  # the text shown beside the signature pad
     proofs = {proof.kind: proof for proof in attempt.proofs}
     assert set(proofs) == {ProofKind.SIGNATURE, ProofKind.PHOTO}
     photo = proofs[ProofKind.PHOTO]

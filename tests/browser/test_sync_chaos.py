@@ -35,7 +35,8 @@ def _captures(shipments):
     return [{"client_id": str(uuid.uuid4()), "shipment_id": str(s.public_id), "outcome": "delivered",
              "captured_at": datetime.now(timezone.utc).isoformat(),
              "recipient": {"name": s.dossier.applicant_name, "relationship": "applicant", "id_check": "not_given"},
-             "fees": {"agency": 0, "postage": 0, "method": "cash"}} for s in shipments]
+             "fees": {"agency": 0, "postage": 0, "method": "cash"}, "consent_version": "2026-11"}
+            for s in shipments]
 
 
 def _server_attempts(db):
@@ -96,5 +97,6 @@ def test_twenty_hand_overs_survive_kills_and_a_browser_restart(app, chromium, li
     assert sorted(str(a.client_id) for a in stored) == sorted(c["client_id"] for c in captures)
     store = MediaStore(live_server.env["MEDIA_DIR"])
     for attempt in stored:
-        assert len(attempt.proofs) == 2
+        assert len(attempt.proofs) == 2, (attempt.client_id, attempt.received_at, attempt.flagged_reason,
+                                          [str(a.received_at) for a in stored])
         assert all(store.verify(proof.sha256) for proof in attempt.proofs)

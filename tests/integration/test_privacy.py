@@ -11,7 +11,7 @@ from tests.attempts import delivered, post
 
 
 def _hand_over(courier_client, on_round, **changes):
-    response = post(courier_client, delivered(on_round, consent_version="2026-11", **changes))
+    response = post(courier_client, delivered(on_round, **changes))
     assert response.status_code == 201, response.json
     return response
 
@@ -19,6 +19,14 @@ def _hand_over(courier_client, on_round, **changes):
 def test_the_consent_shown_at_signature_is_recorded_with_the_attempt(db, courier_client, on_round):
     _hand_over(courier_client, on_round)
     assert db.session.execute(db.select(Attempt)).scalar_one().consent_version == "2026-11"
+
+
+def test_a_hand_over_without_the_consent_version_is_refused(db, courier_client, on_round):
+    body = delivered(on_round)
+    del body["consent_version"]
+    response = post(courier_client, body)
+    assert response.status_code == 422 and "consent_version" in response.json["fields"]
+    assert db.session.execute(db.select(Attempt)).first() is None
 
 
 def test_media_past_retention_is_purged_but_the_chain_still_verifies(app, db, courier_client, on_round):

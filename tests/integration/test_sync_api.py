@@ -211,3 +211,16 @@ def test_a_hand_over_of_a_shipment_taken_off_the_round_meanwhile_is_kept_and_fla
     assert response.status_code == 201, response.json
     assert response.json["flagged"] == "shipment_received"
     assert attempts(db)[0].flagged_reason == "shipment_received"
+
+
+def test_a_crash_after_the_attempt_is_written_but_before_its_media_leaves_nothing(
+        db, courier_client, on_round, monkeypatch):
+    from courier.domain import sync
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the server dies here")
+
+    monkeypatch.setattr(sync, "_store_media", crash)
+    response = post(courier_client, delivered(on_round))
+    assert response.status_code == 500
+    assert attempts(db) == []  # not an attempt without its proofs, which a replay would then accept

@@ -72,6 +72,7 @@ class Outbox(RuleBasedStateMachine):
         if outcome == "delivered":
             body["recipient"] = {"name": "Trần Thị Bích Ngọc", "relationship": "applicant", "id_check": "not_given"}
             body["fees"] = {"agency": 0, "postage": 0}
+            body["consent_version"] = "2026-11"
             uploads = {"signature": SIGNATURE, "photo": PHOTOS[photo]}
         else:
             body["failure_reason"] = "absent"

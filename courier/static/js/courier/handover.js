@@ -168,6 +168,7 @@ export function showHandover(view, { round, stop, go }) {
         override_reason: problems.length ? override : null,
       },
       fees: collected, failure_reason: null, note: null,
+      consent_version: ref(form, "consent").dataset.version,  // the text the recipient was shown
     };
     const media = { signature: await signature.toBlob(), photo: photoBlob };
     if (authorised) media.authorisation_letter = letterBlob;
