@@ -119,3 +119,17 @@ class TestTransferQr:
 def test_without_a_bank_account_there_is_no_transfer_qr(client, auth, users, day):
     auth.login(users["courier"].username)
     assert client.get("/api/v1/courier/round").json["stops"][0]["vietqr"] is None
+
+
+def test_a_courier_cannot_reorder_another_couriers_round(db, office, users, client, auth, day):
+    other = factories.user(office, "courier", username="buuta-khac")
+    db.session.commit()
+    auth.login(other.username)
+    token = csrf_token_from(client.get("/courier/").get_data(as_text=True))
+    ids = [str(s.public_id) for s in reversed(day["shipments"])]
+    response = client.post("/api/v1/courier/round/order", json={"round_id": str(day["round"].public_id),
+                                                                "shipment_ids": ids},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 422 and "Không tìm thấy tuyến phát" in response.json["message"]
+    db.session.expire_all()
+    assert [s.shipment_id for s in db.session.get(Round, day["round"].id).stops] == [s.id for s in day["shipments"]]
