@@ -46,11 +46,10 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories="translations")
     limiter.init_app(app)
     login_manager.init_app(app)
-    # "basic", not "strong": strong drops the session whenever the identifier (IP and user
-    # agent) changes, which a phone moving between networks, its service worker's own
-    # requests, and a remember-me login all do. Sessions are still bound to the user's
-    # session token, so a password change ends them all.
-    login_manager.session_protection = "basic"
+    # "strong": a session whose identifier (IP and user agent) changes is dropped. The
+    # courier app copes (its outbox waits for a new login); "basic" was tried and broke
+    # the offline shell after a browser restart (tests/browser/test_courier_offline.py).
+    login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_user)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

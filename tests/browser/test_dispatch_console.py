@@ -190,7 +190,7 @@ def hand_over(courier, shipment, live_server) -> None:
             "location": {"latitude": 15.5802, "longitude": 108.4795, "accuracy_m": 9.0},
             "recipient": {"name": "Lê Văn Tám", "relationship": "applicant",
                           "id_tail_masked": "********4321", "id_check": "matched"},
-            "fees": {"agency": 200_000, "postage": 25_000, "method": "cash"}}
+            "fees": {"agency": 200_000, "postage": 25_000, "method": "cash"}, "consent_version": "2026-11"}
     submit_attempt(courier, json.dumps(body), {"signature": media.signature_png(), "photo": media.photo_jpeg()},
                    MediaStore(live_server.env["MEDIA_DIR"]), max_attempts=3)
 
