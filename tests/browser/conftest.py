@@ -241,3 +241,14 @@ def camera_jpeg(path: Path, size=(3000, 2000), noise: int = 12) -> Path:
     picture = Image.merge("RGB", (gradient, ImageChops.add(gradient, grain, 2, 0), grain))
     picture.save(path, "JPEG", quality=95)
     return path
+
+
+def launch_phone_profile(playwright, base_url: str, profile_dir: Path):
+    """A Pixel 7 Chromium on a profile kept on disk, so closing and relaunching it is a phone restart.
+
+    The phone's user agent is set for the whole browser, service worker included.
+    """
+    device = {key: value for key, value in playwright.devices["Pixel 7"].items() if key != "default_browser_type"}
+    return playwright.chromium.launch_persistent_context(
+        profile_dir, executable_path=CHROMIUM, base_url=base_url, locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh", args=[*CHROMIUM_FLAGS, f"--user-agent={device['user_agent']}"], **device)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courier.models import Attempt
 from tests import factories
-from tests.browser.conftest import (CHROMIUM, CHROMIUM_FLAGS, camera_jpeg, courier_round, draw_signature, log_in,
+from tests.browser.conftest import (camera_jpeg, courier_round, draw_signature, launch_phone_profile, log_in,
                                     open_courier_app, screenshot, wait_until)
 
 pytestmark = pytest.mark.browser
@@ -181,13 +181,9 @@ def test_a_sync_killed_midway_sends_each_capture_once(chromium, live_server, db,
 def test_the_outbox_survives_closing_the_browser(chromium, live_server, db, users, four_stops, camera_photo,
                                                  tmp_path):
     playwright, _ = chromium
-    device = {key: value for key, value in playwright.devices["Pixel 7"].items() if key != "default_browser_type"}
 
     def launch():
-        return playwright.chromium.launch_persistent_context(
-            tmp_path / "profile", executable_path=CHROMIUM, base_url=live_server.url, locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh", args=[*CHROMIUM_FLAGS, f"--user-agent={device['user_agent']}"],
-            **device)
+        return launch_phone_profile(playwright, live_server.url, tmp_path / "profile")
 
     context = launch()
     page = context.pages[0]

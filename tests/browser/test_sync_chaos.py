@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from courier.domain.storage import MediaStore
 from courier.models import Attempt
 from tests import factories, media
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, courier_round, log_in, open_courier_app
+from tests.browser.conftest import courier_round, launch_phone_profile, log_in, open_courier_app
 
 pytestmark = pytest.mark.browser
 COUNT = 20
@@ -49,13 +49,9 @@ def test_twenty_hand_overs_survive_kills_and_a_browser_restart(app, chromium, li
     playwright, _ = chromium
     rng = random.Random(20)
     shipments = courier_round(db, office, users, [(f"Người nhận số {n}", {}) for n in range(COUNT)])
-    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
 
     def launch():
-        return playwright.chromium.launch_persistent_context(
-            tmp_path / "profile", executable_path=CHROMIUM, base_url=live_server.url, locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh", args=[*CHROMIUM_FLAGS, f"--user-agent={device['user_agent']}"],
-            **device)
+        return launch_phone_profile(playwright, live_server.url, tmp_path / "profile")
 
     context = launch()
     page = context.pages[0]
