@@ -1,5 +1,6 @@
 """Shared pieces of the benchmarks: scratch databases, timing, the table printed at the end."""
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -83,6 +84,7 @@ def scratch_app(kind: str):
 
         with app.app_context():
             db.engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)   # a million-shipment SQLite file is 1.5 GB
         if kind != "sqlite":
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

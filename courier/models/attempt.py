@@ -54,6 +54,7 @@ class Attempt(db.Model):
         CheckConstraint("fee_agency_collected >= 0 AND fee_postage_collected >= 0",
                         name="collected_not_negative"),
         Index("ix_attempt_courier_received", "courier_id", "received_at"),  # last sync per courier
+        Index("ix_attempt_received_at", "received_at"),  # the board's failures queue: the week's visits, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +64,7 @@ class Attempt(db.Model):
     outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, 16))
     failure_reason: Mapped[FailureReason | None] = mapped_column(_enum(FailureReason, 32))
     note: Mapped[str | None] = mapped_column(Text)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)   # the phone's clock
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)   # the phone's clock; reports count by it
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # ours
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

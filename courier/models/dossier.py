@@ -1,9 +1,10 @@
 """A dossier (hồ sơ) and the persons authorised to receive its result."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..domain.folding import fold
 from ..extensions import db
 from .organisation import Agency
 from .types import UTCDateTime, utcnow
@@ -21,6 +22,12 @@ class Dossier(db.Model):
     __table_args__ = (
         UniqueConstraint("agency_id", "code"),
         CheckConstraint("fee_agency >= 0 AND fee_postage >= 0", name="fees_not_negative"),
+        # Name search (services.search) matches `LIKE '%folded words%'`. On PostgreSQL a pg_trgm
+        # GIN index answers that infix match; SQLite ignores the postgresql_* options and makes
+        # a plain B-tree, which serves prefix ranges only (an infix match there scans the
+        # office's shipments newest first and stops at a page). Migration 0007 creates it.
+        Index("ix_dossier_applicant_name_folded", "applicant_name_folded", postgresql_using="gin",
+              postgresql_ops={"applicant_name_folded": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +35,9 @@ class Dossier(db.Model):
     code: Mapped[str] = mapped_column(String(64), index=True)
     procedure_name: Mapped[str] = mapped_column(String(300))
     applicant_name: Mapped[str] = mapped_column(String(120))
+    # fold(applicant_name): lower case, no accents, đ → d; set with the name (see _fold_name).
+    # Longer than the name because lower() lengthens a few letters (İ → i̇).
+    applicant_name_folded: Mapped[str] = mapped_column(String(240))
     applicant_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     street: Mapped[str] = mapped_column(String(200))
     ward_code: Mapped[int] = mapped_column(index=True)
@@ -48,6 +58,13 @@ class Dossier(db.Model):
     authorised_persons: Mapped[list["AuthorisedPerson"]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="AuthorisedPerson.id"
     )
+
+    @validates("applicant_name")
+    def _fold_name(self, _key, name: str) -> str:
+        # Every way a name is set (the constructor, intake, the API, erasure) passes here,
+        # so the folded copy never disagrees with it.
+        self.applicant_name_folded = fold(name)
+        return name
 
     @property
     def fee_total(self) -> int:
