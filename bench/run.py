@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import courier_app, dispatch, labels_and_chain  # noqa: E402
+from bench import courier_app, dispatch, handover_load, labels_and_chain  # noqa: E402
 from bench.common import SCALE, postgres_available, print_table, report  # noqa: E402
 
 
@@ -19,10 +19,12 @@ def main() -> None:
 
     courier_app.bench_shell_bytes(create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench"}))
     courier_app.bench_handover_sizes()
+    courier_app.bench_courier_phone()  # Chromium, Slow 4G, CPU ÷4: about 3 minutes
     labels_and_chain.bench_labels()
     for kind in kinds:
         labels_and_chain.bench_verify(kind)
         dispatch.bench_board_and_search(kind)
+    handover_load.bench_handover_load(kinds)  # gunicorn + wrk, about 3 minutes
     report("whole bench run", f"{time.monotonic() - started:.0f} s", "≤ 15 min")
     print_table()
 

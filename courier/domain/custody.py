@@ -55,9 +55,9 @@ def apply(shipment: Shipment, action: Action | str, *, max_attempts: int,
 
 
 def note(shipment: Shipment, action: str, *, actor: User | None = None,
-         actor_label: str | None = None, details: dict | None = None) -> Event:
+         actor_label: str | None = None, details: dict | None = None, at: datetime | None = None) -> Event:
     """Record something that happened to a shipment without changing its state."""
-    return _add_event(shipment, action, None, None, actor, actor_label, details or {})
+    return _add_event(shipment, action, None, None, actor, actor_label, details or {}, at)
 
 
 def _add_event(shipment, action, from_state, to_state, actor, actor_label, details, at=None):

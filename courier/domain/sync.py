@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -35,17 +36,22 @@ class SyncRejected(Exception):
 class SyncResult:
     status: str  # "created" or "duplicate"
     attempt: Attempt
+    state: str | None = None  # the shipment's state when the attempt was applied
 
     @property
     def shipment_state(self) -> str:
-        return str(self.attempt.shipment.state)
+        # Kept from before the commit when known: reading it after would load the shipment again.
+        return self.state or str(self.attempt.shipment.state)
 
 
 def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
-                   store: MediaStore, *, max_attempts: int, daily_quota: int | None = None) -> SyncResult:
+                   store: MediaStore, *, max_attempts: int, daily_quota: int | None = None,
+                   recorded_at: datetime | None = None) -> SyncResult:
     """Record one attempt from a courier's outbox, once; raise SyncRejected if it cannot be.
 
     `uploads` maps part names (signature, photo, authorisation_letter) to bytes.
+    `recorded_at` backdates the server's side (received_at and the custody events)
+    for history loaded after the fact, such as the demo's past weeks; None is now.
     """
     try:
         payload = json.loads(attempt_json or "")
@@ -60,7 +66,15 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     media = _check_media(entry, uploads)
     if daily_quota is not None:
         _check_quota(courier, media, daily_quota)
+    # The files go to disk (fsynced) before the attempt's row, so that SQLite's write lock,
+    # held from the first INSERT to the commit, does not wait for them; _store_media below
+    # then finds them stored. Files are named by their hash: one whose attempt is never
+    # committed is only an unreferenced file, as after a crash before the commit.
+    for image in media.values():
+        store.put(image.content)
     attempt = _new_attempt(entry, courier, shipment, digest)
+    if recorded_at is not None:
+        attempt.received_at = recorded_at
     db.session.add(attempt)
     try:
         db.session.flush()
@@ -72,8 +86,8 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         db.session.rollback()
         return _replay(_find(entry.client_id), digest, courier)
     _store_media(attempt, media, store)
-    _move_shipment(attempt, courier, max_attempts)
-    return SyncResult("created", attempt)
+    _move_shipment(attempt, courier, max_attempts, recorded_at)
+    return SyncResult("created", attempt, str(shipment.state))
 
 
 def content_digest(payload: dict, uploads: dict[str, bytes]) -> str:
@@ -124,13 +138,13 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
         if content is None:
             continue
         try:
-            image = images.check_image(content)
+            # Checked by content; re-encoded only when there is metadata or more to strip (images.py).
             if kind is ProofKind.SIGNATURE:
-                image = images.reencode_signature(content)
-                if images.ink_ratio(image.content) < MIN_SIGNATURE_INK:
+                image, ink = images.clean_signature(content)
+                if ink < MIN_SIGNATURE_INK:
                     raise images.ImageRejected("signature_too_small")
             else:
-                image = images.reencode_photo(content)
+                image = images.clean_photo(content)
         except images.ImageRejected as rejected:
             fields[kind.value] = rejected.reason
             continue
@@ -175,29 +189,33 @@ def _store_media(attempt: Attempt, media: dict, store: MediaStore) -> None:
                              size_bytes=len(image.content), width=image.width, height=image.height))
 
 
-def _move_shipment(attempt: Attempt, courier: User, max_attempts: int) -> None:
+def _move_shipment(attempt: Attempt, courier: User, max_attempts: int, at: datetime | None = None) -> None:
     """Move the shipment as the visit says, or flag the attempt when it no longer can."""
     from ..services.rounds import current_round_courier
 
     shipment, details = attempt.shipment, {"attempt": str(attempt.client_id)}
-    planned = current_round_courier(shipment)
+    # No autoflush here: flushing the proofs now would seal them, taking the proof chain's head
+    # row lock for the rest of the transaction; flushed at commit, every hand-over holds the
+    # chain heads only for its last flush and the commit.
+    with db.session.no_autoflush:
+        planned = current_round_courier(shipment)
     if shipment.holder_courier_id not in (None, courier.id) or (planned and planned.id != courier.id):
         # A dispatcher gave it to someone else while this courier was offline.
         attempt.flagged_reason = "reassigned"
     if shipment.state is State.ASSIGNED:
         # Taking it out is implied by standing at the citizen's door with it.
         custody.apply(shipment, Action.DISPATCH, max_attempts=max_attempts, actor=courier,
-                      courier=courier, details=details)
+                      courier=courier, details=details, at=at)
     if shipment.state is not State.OUT_FOR_DELIVERY:
         # Cancelled, returned or delivered meanwhile: the visit happened, keep it for a dispatcher.
         attempt.flagged_reason = f"shipment_{shipment.state}"
         custody.note(shipment, "attempt_flagged", actor=courier,
-                     details=details | {"reason": attempt.flagged_reason})
+                     details=details | {"reason": attempt.flagged_reason}, at=at)
         return
     if attempt.outcome is Outcome.DELIVERED:
-        custody.apply(shipment, Action.DELIVER, max_attempts=max_attempts, actor=courier, details=details)
+        custody.apply(shipment, Action.DELIVER, max_attempts=max_attempts, actor=courier, details=details, at=at)
         return
     custody.apply(shipment, Action.FAIL, max_attempts=max_attempts, actor=courier,
-                  details=details | {"reason": str(attempt.failure_reason)})
+                  details=details | {"reason": str(attempt.failure_reason)}, at=at)
     custody.apply(shipment, after_failure(shipment.attempts_count, max_attempts),
-                  max_attempts=max_attempts, actor_label="system", details=details)
+                  max_attempts=max_attempts, actor_label="system", details=details, at=at)
