@@ -1,5 +1,6 @@
 """courier: proof of hand-over for public-service results delivered by post."""
 from flask import Flask, request, session
+from flask_compress import Compress
 from flask_login import current_user
 
 from . import auth, config
@@ -23,12 +24,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     app.after_request(_security_headers)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind nginx: the client's address and scheme come from X-Forwarded-For/-Proto.
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import cli, templating
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    # gunicorn does not compress: scripts, styles and JSON are gzip'd here. Not HTML: a page
+    # that echoes what was typed (a search) next to the CSRF token would open it to BREACH.
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/css", "text/javascript", "application/javascript",
+                                                 "application/json", "application/manifest+json",
+                                                 "image/svg+xml"])
+    app.config.setdefault("COMPRESS_ALGORITHM", "gzip")
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", "gzip")  # static files are streamed
+    Compress(app)
+
+    from . import cli, queue, tasks, templating  # noqa: F401  (tasks: declared for the queue)
     from .routes.api.schemas import api_spec
     from .domain import chain  # noqa: F401  (its flush listener seals events and proofs)
     from .services import agency_api  # noqa: F401  (its flush listener queues webhook deliveries)
     api_spec.app = app  # the document is built from this app's routes; no extra routes registered
+    queue.init_app(app)
     cli.register(app)
     templating.register(app)
     return app

@@ -91,21 +91,24 @@ def create_api_key(agency_code, post_office_code) -> None:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Send what is due, then stop.")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
-def worker(once: bool, interval: float) -> None:
-    """Send queued webhook deliveries, retrying with backoff until each is acknowledged."""
-    import time
+@click.option("--once", is_flag=True, help="Send what is due here, without the queue, then stop.")
+@click.option("--threads", default=4, show_default=True, help="Tasks run at once by this worker.")
+def worker(once: bool, threads: int) -> None:
+    """Run background tasks from the queue: webhook deliveries, retried with backoff.
 
-    from .services.agency_api import deliver_due
+    Start one on each machine that should share the work; stop it with SIGTERM.
+    """
+    if once:
+        from .services.agency_api import deliver_due
 
-    while True:
-        sent = deliver_due()
-        if once:
-            click.echo(f"{sent} delivery tries")
-            return
-        if not sent:
-            time.sleep(interval)
+        click.echo(f"{deliver_due()} delivery tries")
+        return
+    import logging
+
+    from .queue import run_consumer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_consumer(current_app._get_current_object(), threads)
 
 
 @click.command("verify")

@@ -95,6 +95,19 @@ def from_environment(env=os.environ) -> dict:
         "VIETQR_BANK_BIN": env.get("VIETQR_BANK_BIN", ""),
         "VIETQR_ACCOUNT": env.get("VIETQR_ACCOUNT", ""),
         "MEDIA_RETENTION_DAYS": int(env.get("MEDIA_RETENTION_DAYS", str(5 * 365))),
+        # The task queue (courier/queue.py): Redis when REDIS_URL is set, so workers on several
+        # machines share it; else a SQLite file, which only workers on this machine can share.
+        "HUEY_REDIS_URL": env.get("REDIS_URL", ""),
+        "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH", str(instance_dir / "huey.sqlite3")),
+        "HUEY_NAME": env.get("HUEY_NAME", "courier"),  # two deployments may share one Redis
+        # Webhooks: a worker holds a delivery this long while it tries it (longer than the
+        # timeout), and sweeps for due deliveries (retries, lost tasks) this often.
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+        "WEBHOOK_CLAIM_SECONDS": int(env.get("WEBHOOK_CLAIM_SECONDS", "60")),
+        "WEBHOOK_SWEEP_SECONDS": int(env.get("WEBHOOK_SWEEP_SECONDS", "30")),
+        # Proxies (nginx) in front of the app whose X-Forwarded-For/-Proto are trusted; 0: none.
+        # Without it, behind nginx every client has nginx's address and shares its rate limits.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }
 
 

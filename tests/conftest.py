@@ -38,6 +38,8 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         "ID_HASH_KEY": "test-id-hash-key",
         "MEDIA_DIR": str(media_dir),
         "CHECKPOINT_KEY_FILE": str(media_dir) + "-checkpoint.pem",
+        # Each test its own queue file, never the instance folder's.
+        "HUEY_SQLITE_PATH": str(media_dir) + "-huey.sqlite3",
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # the default costs ~0.1 s a hash
         # No fsync per commit: tests do not cut the power, and the suite runs twice as fast.

@@ -16,6 +16,22 @@ SIGNATURE_HEADER = "X-Courier-Signature"
 EVENT_ID_HEADER = "X-Courier-Event-Id"
 TOLERANCE_S = 300
 # The custody actions an agency hears about, and the event type it receives.
+def event_payload(event_id, event_type: str, occurred_at, dossier_code: str, shipment_id,
+                  state: str | None, details: dict | None = None) -> dict:
+    """The JSON body an agency receives: one shape for real events and the documented example.
+
+    `event_id` is unique per event and agency and the same on every retry, so a
+    receiver drops repeats by it; "id" carries the same value for receivers
+    written before "event_id" was added.
+    """
+    return {
+        "event_id": str(event_id), "id": str(event_id), "type": event_type,
+        "occurred_at": occurred_at.isoformat().replace("+00:00", "Z"),
+        "dossier_code": dossier_code, "shipment_id": str(shipment_id), "state": state,
+        "details": {k: v for k, v in (details or {}).items() if k == "reason"},
+    }
+
+
 NOTIFIED_ACTIONS = {
     "receive": "shipment.received",
     "dispatch": "shipment.out_for_delivery",

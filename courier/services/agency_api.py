@@ -1,4 +1,9 @@
-"""Agencies' API keys and webhooks: issuing, checking, and the delivery outbox."""
+"""Agencies' API keys and webhooks: issuing, checking, and the delivery outbox.
+
+A webhook delivery is a row written in the transaction of the custody event
+it reports (so it is sent if and only if the event happened), handed to the
+task queue after commit (courier/tasks.py) and tried by one worker at a time.
+"""
 import hashlib
 import hmac
 import json
@@ -71,34 +76,83 @@ def _enqueue_deliveries(session: Session, flush_context, instances) -> None:
         shipment = event.shipment
         agency = shipment.dossier.agency if shipment and shipment.dossier else None
         if agency is not None and agency.id in hooked:
-            session.add(_delivery_for(event, agency))
+            delivery = _delivery_for(event, agency)
+            session.add(delivery)
+            session.info.setdefault(_UNQUEUED, []).append(delivery.event_id)
+
+
+# Deliveries written in the session's transaction, handed to the workers once it commits.
+_UNQUEUED = "courier_unqueued_webhook_deliveries"
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _queue_committed(session: Session) -> None:
+    """Wake a worker for each delivery just committed (the sweep catches any this misses)."""
+    event_ids = session.info.pop(_UNQUEUED, None)
+    if event_ids:
+        from ..tasks import queue_deliveries
+
+        queue_deliveries(event_ids)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_UNQUEUED, None)
 
 
 def _delivery_for(event: Event, agency: Agency) -> WebhookDelivery:
+    # One id per (custody event, agency), kept with the row: every try of it carries the same one.
     event_id = uuid.uuid4()
     shipment = event.shipment
-    payload = {
-        "id": str(event_id), "type": webhooks.NOTIFIED_ACTIONS[event.action],
-        "occurred_at": event.created_at.isoformat().replace("+00:00", "Z"),
-        "dossier_code": shipment.dossier.code, "shipment_id": str(shipment.public_id),
-        "state": event.to_state, "details": {k: v for k, v in (event.details or {}).items() if k == "reason"},
-    }
+    payload = webhooks.event_payload(event_id, webhooks.NOTIFIED_ACTIONS[event.action], event.created_at,
+                                     shipment.dossier.code, shipment.public_id, event.to_state, event.details)
     return WebhookDelivery(event_id=event_id, agency=agency, payload=payload)
 
 
-def deliver_due(limit: int = 50, timeout: float = 10.0) -> int:
-    """Send the deliveries whose time has come; return how many were tried. Commits each."""
+def example_event() -> dict:
+    """A delivered event as the agency's URL will receive it, to show the shape when it registers."""
+    return webhooks.event_payload(uuid.uuid4(), webhooks.NOTIFIED_ACTIONS["deliver"], utcnow(),
+                                  "000.00.17.H47-261127-0001", uuid.uuid4(), "delivered")
+
+
+def due_event_ids(limit: int = 500) -> list[uuid.UUID]:
+    """The deliveries whose time has come (first tries, retries, and claims whose worker died)."""
+    return list(db.session.execute(
+        db.select(WebhookDelivery.event_id)
+        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_try_at <= utcnow())
+        .order_by(WebhookDelivery.next_try_at, WebhookDelivery.id).limit(limit)).scalars())
+
+
+def deliver_due(limit: int = 50) -> int:
+    """Try each due delivery once, here, without the queue (`flask worker --once`); return how many."""
+    return sum(deliver_one(event_id) for event_id in due_event_ids(limit))
+
+
+def deliver_one(event_id: uuid.UUID) -> bool:
+    """Claim one due delivery, try it once and record the try; False if it was not ours to try.
+
+    The claim is one conditional UPDATE, committed before the request is sent:
+    it moves the next try WEBHOOK_CLAIM_SECONDS ahead, so a second worker given
+    the same delivery finds it not due and leaves it. No lock is held during
+    the request. If this worker dies mid-try, the delivery falls due again
+    when the claim runs out, and the sweep hands it to another worker: the
+    receiver may then get it twice, with the same event id.
+    """
+    config = current_app.config
     now = utcnow()
-    query = (db.select(WebhookDelivery).where(WebhookDelivery.status == "pending",
-                                              WebhookDelivery.next_try_at <= now)
-             .order_by(WebhookDelivery.id).limit(limit))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # several workers share the queue
-    due = db.session.execute(query).scalars().all()
-    for delivery in due:
-        _try(delivery, timeout)
+    claimed = db.session.execute(
+        db.update(WebhookDelivery)
+        .where(WebhookDelivery.event_id == event_id, WebhookDelivery.status == "pending",
+               WebhookDelivery.next_try_at <= now)
+        .values(next_try_at=now + timedelta(seconds=config["WEBHOOK_CLAIM_SECONDS"]))
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    return len(due)
+    if not claimed:
+        return False
+    delivery = db.session.execute(db.select(WebhookDelivery).filter_by(event_id=event_id)).scalar_one()
+    _try(delivery, config["WEBHOOK_TIMEOUT_SECONDS"])
+    db.session.commit()
+    return True
 
 
 def _try(delivery: WebhookDelivery, timeout: float) -> None:

@@ -50,7 +50,7 @@ def put_webhook(json: WebhookIn):
     """Register where to POST events; the answer carries the signing secret, once."""
     secret = agency_api.set_webhook(g.agency, str(json.url))
     db.session.commit()
-    return jsonify(url=str(json.url), secret=secret)
+    return jsonify(url=str(json.url), secret=secret, example_event=agency_api.example_event())
 
 
 @bp.route("/openapi.json")

@@ -1,8 +1,12 @@
 """The agency API's request and response shapes (pydantic), from which /api/v1/openapi.json is made."""
 from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+
+from ...domain.webhooks import NOTIFIED_ACTIONS
 
 api_spec = SpecTree(
     "flask", title="courier API", version="1", path="api/v1/docs", annotations=True, mode="strict",
@@ -63,9 +67,23 @@ class WebhookIn(Strict):
     url: HttpUrl
 
 
+class WebhookEvent(BaseModel):
+    """What the app POSTs to the agency's URL, signed with HMAC-SHA256 in X-Courier-Signature."""
+
+    event_id: UUID = Field(description="Unique per event and agency, the same on every retry: drop repeats by it")
+    id: UUID = Field(description="The same value as event_id (kept for older receivers)")
+    type: Literal[tuple(NOTIFIED_ACTIONS.values())]  # type: ignore[valid-type]
+    occurred_at: datetime
+    dossier_code: str
+    shipment_id: UUID
+    state: str | None
+    details: dict[str, str] = Field(default_factory=dict, description="For a failed visit: its reason")
+
+
 class WebhookOut(BaseModel):
     url: str
     secret: str = Field(description="Shown once: verify X-Courier-Signature with it")
+    example_event: WebhookEvent = Field(description="The shape of every event the URL will receive")
 
 
 class ErrorOut(BaseModel):
