@@ -4,6 +4,10 @@
  *   old caches are deleted on activate. /service_worker.js is served with a digest
  *   of the static files appended to VERSION (routes/pwa.py), so a deploy that
  *   changes any of them installs a new worker even if nobody bumped VERSION.
+ * - LAZY files (the QR decoder, as big as the rest of the shell) are not precached:
+ *   they go into the same versioned cache the first time the scanner asks for them,
+ *   and once in the background when the courier's page is idle (message "cache-lazy"),
+ *   so the scanner works offline on a phone that was online once.
  * - Navigations are network-first; /courier/ falls back to its last good copy, any
  *   other page to /offline. Static files come from the cache of this version.
  * - A new version waits until the page asks it to take over (the courier taps
@@ -48,21 +52,31 @@ const PRECACHE = [
   "/static/js/courier/stop_view.js",
   "/static/js/courier/sync.js",
   "/static/vendor/idb-8.0.4/idb.umd.js",
-  "/static/vendor/jsqr-1.4.0/jsQR.js",
   "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
   "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/icon-maskable-512.png",
 ];
+// Cached when first used, or in the background once the shell is there (see above).
+const LAZY = [
+  "/static/vendor/jsqr-1.4.0/jsQR.js",
+];
+// Files under a versioned folder never change (vendor/README.md): the HTTP cache may serve them.
+const IMMUTABLE = "/static/vendor/";
+
+/** A request for the cache: own files past the HTTP cache, versioned vendor files through it. */
+function cacheRequest(url) {
+  return new Request(url, { cache: url.startsWith(IMMUTABLE) ? "default" : "reload", credentials: "omit" });
+}
 
 self.addEventListener("install", (event) => {
-  // cache: "reload", so that the browser's HTTP cache cannot hand us last version's files;
+  // cache: "reload", so that the browser's HTTP cache cannot hand us last version's files
+  // (but a versioned vendor file is the same file forever: the copy the page just loaded does);
   // credentials: "omit", because these requests run while the courier logs in, and an
   // answer carrying the anonymous session's cookie could land after the login's and undo
   // it. For the same reason the courier's page is not fetched here but kept when opened.
-  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(
-    PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" })))));
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(PRECACHE.map(cacheRequest))));
 });
 
 self.addEventListener("activate", (event) => {
@@ -79,6 +93,7 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "skip-waiting") self.skipWaiting();  // activate then calls clients.claim()
   if (type === "cache-shell") event.waitUntil(fetch(SHELL_URL).then(cacheShell).catch(() => {}));
+  if (type === "cache-lazy") event.waitUntil(cacheLazy());
 });
 
 self.addEventListener("sync", (event) => {
@@ -96,10 +111,36 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(navigate(request, url));
   } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
-    event.respondWith(caches.match(request, { cacheName: STATIC_CACHE })
-      .then((hit) => hit || fetch(request)));
+    event.respondWith(staticFile(event, url));
   }
 });
+
+/** From this version's cache; a LAZY file not there yet is kept on its way to the page. */
+async function staticFile(event, url) {
+  const request = event.request;
+  const hit = await caches.match(request, { cacheName: STATIC_CACHE, ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (LAZY.includes(url.pathname) && !url.search && response.ok && response.type === "basic") {
+    const copy = response.clone();
+    event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.put(url.pathname, copy)).catch(() => {}));
+  }
+  return response;
+}
+
+/** Fetch and keep the LAZY files this version does not hold yet; never rejects. */
+async function cacheLazy() {
+  const cache = await caches.open(STATIC_CACHE);
+  await Promise.all(LAZY.map(async (url) => {
+    if (await cache.match(url, { ignoreVary: true })) return;
+    try {
+      const response = await fetch(cacheRequest(url));
+      if (response.ok) await cache.put(url, response);
+    } catch (error) {
+      // offline: the next idle page or the scanner's first use tries again
+    }
+  }));
+}
 
 async function navigate(request, url) {
   const isShell = url.pathname === SHELL_URL;

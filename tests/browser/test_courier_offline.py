@@ -208,3 +208,30 @@ def test_the_outbox_survives_closing_the_browser(chromium, live_server, db, user
         assert_each_once(db, client_ids)
     finally:
         context.close()
+
+
+def test_a_refused_hand_over_is_kept_and_sent_again_when_the_courier_asks(
+        phone, db, users, four_stops, camera_photo, live_server):
+    # The server refuses the photo past the day's upload allowance; the dispatcher raises it
+    # (here: the server restarts with the default), and the courier sends the same record again.
+    live_server.stop()
+    live_server.env["UPLOAD_QUOTA_BYTES_PER_DAY"] = "1000"
+    live_server.start()
+    try:
+        open_courier_app(phone, users["courier"].username)
+        hand_over(phone, PEOPLE[0][0], camera_photo)
+        phone.get_by_role("link", name="Cuối ngày").tap()
+        held = phone.locator("ul.held li")
+        expect(held).to_contain_text(PEOPLE[0][0], timeout=20_000)
+        expect(held).to_contain_text("Máy chủ từ chối")
+        screenshot(phone, "courier-day-held")
+        client_ids = outbox_client_ids(phone)
+        assert len(client_ids) == 1 and server_attempts(db) == []
+    finally:
+        live_server.stop()
+        del live_server.env["UPLOAD_QUOTA_BYTES_PER_DAY"]
+        live_server.start()
+    phone.get_by_role("button", name=f"Gửi lại bản ghi của {PEOPLE[0][0]}").tap()
+    expect(phone.locator("ul.held li")).to_have_count(0, timeout=20_000)
+    expect(phone.locator("#pending")).to_have_text("Chờ gửi: 0")
+    assert_each_once(db, client_ids)

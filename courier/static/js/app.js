@@ -29,8 +29,12 @@ if ("serviceWorker" in navigator) {
     });
     // The first run: the courier's page loaded before the worker was there to keep a
     // copy of it; ask the worker to fetch one now, so the page opens without network.
-    if (document.getElementById("courier-app") && !(await caches.match("/courier/"))) {
-      (await navigator.serviceWorker.ready).active.postMessage({ type: "cache-shell" });
-    }
+    if (!document.getElementById("courier-app")) return;
+    const ready = await navigator.serviceWorker.ready;
+    if (!(await caches.match("/courier/"))) ready.active.postMessage({ type: "cache-shell" });
+    // The QR decoder is not in the shell (it weighs as much): fetched once the page is idle,
+    // so the scanner works offline later. The worker skips what it already holds.
+    const idle = window.requestIdleCallback || ((run) => setTimeout(run, 2000));
+    idle(() => ready.active && ready.active.postMessage({ type: "cache-lazy" }), { timeout: 10000 });
   });
 }

@@ -2,6 +2,7 @@
 // what the server refused, and an export of everything unsent for a dispatcher to import.
 import { clone, fill, money, ownerName, ref, say, slot, t } from "./dom.js";
 import { checkStorage, storageWarning } from "./session.js";
+import { syncNow } from "./sync.js";
 
 const DB = window.CourierDB;
 
@@ -35,7 +36,19 @@ export async function showDay(view, { round }) {
     const stop = round && round.stops.find((s) => s.shipment_id === entry.shipment_id);
     const why = entry.error.message ? t("held", { message: entry.error.message })
       : t("held_unknown", { status: entry.error.status });
-    item.textContent = `${stop ? stop.applicant_name : entry.shipment_id}: ${why}`;
+    const name = stop ? stop.applicant_name : entry.shipment_id;
+    const text = document.createElement("span");
+    text.textContent = `${name}: ${why}`;
+    const resend = document.createElement("button");
+    resend.type = "button";
+    resend.className = "button small";
+    resend.textContent = t("resend");
+    resend.setAttribute("aria-label", t("resend_label", { name }));
+    resend.addEventListener("click", async () => {
+      resend.disabled = true;
+      if (await window.CourierOutbox.release(entry.seq)) await syncNow();
+    });
+    item.append(text, resend);
     ref(page, "held").append(item);
   }
 

@@ -135,6 +135,21 @@
     });
   }
 
+  /**
+   * Put a refused entry back in line, when what the server refused may have changed
+   * (the day's upload allowance renewed, the round fixed by a dispatcher). Nothing
+   * is ever dropped from the outbox here: a refused entry waits, kept and exportable.
+   */
+  async function release(seq) {
+    const db = await DB.open();
+    const entry = await db.get("outbox", seq);
+    if (!entry || entry.status !== "held") return false;
+    const { error, ...rest } = entry;
+    await db.put("outbox", { ...rest, status: "pending", last_refusal: error });
+    announce({ type: "queued" });
+    return true;
+  }
+
   /** Backoff state for the page's timer: failures in a row, reset by a clean run. */
   async function noteRetry(stopped) {
     const previous = (await DB.getMeta("retry").catch(() => null)) || { failures: 0 };
@@ -148,5 +163,5 @@
     if (channel) channel.postMessage(message);
   }
 
-  scope.CourierOutbox = { enqueue, flush, OUTCOME_STATE };
+  scope.CourierOutbox = { enqueue, flush, release, OUTCOME_STATE };
 })(self);
