@@ -34,6 +34,27 @@ def create_backup(target_dir: str | Path, media: MediaStore) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"courier-backup-{time.strftime('%Y%m%d-%H%M%S')}.tar.gz"
     manifest = {"format": FORMAT, "revision": _revision(), "tables": {}, "files": {}}
+    _begin_snapshot()
+    try:
+        _write_archive(path, manifest, media)
+    finally:
+        db.session.rollback()  # end the read-only snapshot
+    return path
+
+
+def _begin_snapshot() -> None:
+    """Read every table as of one moment, so a backup taken while couriers sync is consistent
+    (an attempt is never without its shipment's event, nor a proof without its attempt)."""
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        db.session.execute(text("SET TRANSACTION READ ONLY"))
+    else:
+        # Python's sqlite3 opens no transaction for a SELECT: each would see its own moment.
+        db.session.execute(text("BEGIN"))
+
+
+def _write_archive(path: Path, manifest: dict, media: MediaStore) -> None:
     with tarfile.open(path, "w:gz") as archive:
         for table in db.metadata.sorted_tables:
             lines = [json.dumps(_dump_row(row), ensure_ascii=False)
@@ -44,7 +65,6 @@ def create_backup(target_dir: str | Path, media: MediaStore) -> Path:
             if media.exists(digest):
                 _add(archive, manifest, f"media/{digest}", media.get(digest))
         _add(archive, {"files": {}}, "manifest.json", json.dumps(manifest, indent=1).encode())
-    return path
 
 
 def restore_backup(path: str | Path, media: MediaStore) -> dict:

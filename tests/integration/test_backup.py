@@ -79,3 +79,32 @@ def test_a_tampered_backup_is_refused(app, history, tmp_path, fresh_app):
     result = fresh_app.test_cli_runner().invoke(args=["restore", str(tampered)])
     assert result.exit_code != 0 and "does not match" in result.output
     assert _db.session.execute(select(func.count()).select_from(Attempt)).scalar() == 0
+
+
+def test_a_backup_reads_every_table_as_of_one_moment(app, db, history, tmp_path, users, monkeypatch):
+    # A write that commits while the backup is half-way through must not appear in the tables
+    # read after it: else a backup could hold an attempt without its shipment's events.
+    from courier.domain.storage import MediaStore
+    from courier.services import backup
+
+    original_add, written = backup._add, []
+
+    def add_then_write_elsewhere(archive, manifest, name, content):
+        original_add(archive, manifest, name, content)
+        if not written:
+            with db.engine.connect() as other:  # another connection, as another request would be
+                other.execute(_db.text(
+                    "INSERT INTO cash_hand_in (post_office_id, courier_id, handed_on, amount, received_by_id, "
+                    "created_at) VALUES (:office, :courier, CURRENT_DATE, 50000, :dispatcher, CURRENT_TIMESTAMP)"),
+                    {"office": users["courier"].post_office_id, "courier": users["courier"].id,
+                     "dispatcher": users["dispatcher"].id})
+                other.commit()
+            written.append(name)
+
+    monkeypatch.setattr(backup, "_add", add_then_write_elsewhere)
+    path = backup.create_backup(tmp_path / "backups", MediaStore(app.config["MEDIA_DIR"]))
+    assert written and written[0] != "tables/cash_hand_in.jsonl"
+    with tarfile.open(path) as archive:
+        manifest = __import__("json").loads(archive.extractfile("manifest.json").read())
+    assert manifest["tables"]["cash_hand_in"] == 0  # committed after the backup's moment
+    assert db.session.execute(_db.text("SELECT count(*) FROM cash_hand_in")).scalar() == 1
