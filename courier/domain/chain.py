@@ -9,10 +9,12 @@ the chain's head row, so concurrent transactions join the chain in order.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 
 from sqlalchemy import event as sa_event, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +38,8 @@ def canonical_values(fields, values) -> bytes:
     plain = {}
     for name, raw in zip(fields, values):
         if isinstance(raw, datetime):
-            raw = raw.isoformat()
+            # The database keeps UTC: a time given in Vietnam's zone must hash as it will read back.
+            raw = (raw.astimezone(timezone.utc) if raw.tzinfo else raw).isoformat()
         elif isinstance(raw, Enum):
             raw = raw.value
         plain[name] = raw
@@ -61,9 +64,7 @@ def _seal_new_records(session: Session, flush_context) -> None:
 def _seal(session, name, model, fields, records, objects: bool = True) -> None:
     """Give `records` their places after the chain's head; `objects` says they are ORM objects to update too."""
     connection = session.connection()
-    head = connection.execute(
-        select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == name).with_for_update()).first()
-    seq, prev = head if head else (0, GENESIS)
+    seq, prev = _lock_head(connection, name)
     for record in records:
         seq += 1
         digest = link_hash(prev, seq, canonical(record, fields))
@@ -74,10 +75,23 @@ def _seal(session, name, model, fields, records, objects: bool = True) -> None:
         for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)) if objects else ():
             set_committed_value(record, attribute, value)
         prev = digest
-    if head:
-        connection.execute(update(ChainHead).where(ChainHead.name == name).values(seq=seq, hash=prev))
-    else:
-        connection.execute(ChainHead.__table__.insert().values(name=name, seq=seq, hash=prev))
+    connection.execute(update(ChainHead).where(ChainHead.name == name).values(seq=seq, hash=prev))
+
+
+def _lock_head(connection, name: str) -> tuple[int, str]:
+    """The chain's head, locked until commit; made first if the chain is new.
+
+    Two first seals at once would both insert the head and one would fail on its key:
+    the head is made with "on conflict do nothing", then locked like any other time.
+    """
+    query = select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == name).with_for_update()
+    head = connection.execute(query).first()
+    if head is None:
+        insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        connection.execute(insert(ChainHead).values(name=name, seq=0, hash=GENESIS)
+                           .on_conflict_do_nothing(index_elements=["name"]))
+        head = connection.execute(query).first()
+    return head.seq, head.hash
 
 
 def seal_backlog(session: Session) -> int:

@@ -114,3 +114,18 @@ def test_proofs_are_chained_too(app, db, history):
     db.session.execute(text("UPDATE proof SET sha256 = :h WHERE seq = 1"), {"h": "c" * 64})
     db.session.commit()
     assert chain.verify(db.session, "proof").problem == "modified"
+
+
+def test_events_stamped_in_vietnam_time_verify(app, db, office, users):
+    # The demo and any history loaded later pass times in Asia/Ho_Chi_Minh; the
+    # database keeps UTC, and the chain must hash the time as it reads back.
+    from datetime import datetime, timedelta
+
+    from courier.domain.formatting import VIETNAM
+
+    shipment = factories.shipment(office)
+    at = datetime.now(VIETNAM) - timedelta(days=3)
+    custody.apply(shipment, Action.RECEIVE, max_attempts=3, actor=users["dispatcher"], at=at)
+    db.session.commit()
+    result = run_verify(app)
+    assert result.exit_code == 0, result.output
