@@ -169,3 +169,52 @@ class CitizenNoteForm(FlaskForm):
 
     note = TextAreaField(_l("Lời nhắn cho bưu tá"), validators=[
         DataRequired(_l("Hãy nhập lời nhắn.")), Length(max=300, message=_l("Tối đa 300 ký tự."))])
+
+
+class ReportRangeForm(GetForm):
+    """The period a report covers: Vietnamese calendar days, both ends included."""
+
+    start = DateField(_l("Từ ngày"), validators=[Optional()])
+    end = DateField(_l("Đến ngày"), validators=[Optional()])
+
+    MAX_DAYS = 366  # a year: the province reports by month, quarter and year
+
+    def validate_end(self, field):
+        if self.start.data and field.data:
+            if field.data < self.start.data:
+                raise ValidationError(_l("Ngày cuối phải sau ngày đầu."))
+            if (field.data - self.start.data).days >= self.MAX_DAYS:
+                raise ValidationError(_l("Mỗi báo cáo tối đa một năm (366 ngày)."))
+
+
+def parse_vnd(text: str) -> int:
+    """Whole đồng as people type them: '1.250.000', '1 250 000 ₫', '-50000'. Raises ValueError."""
+    cleaned = text.strip().replace("₫", "").replace("đ", "").replace("Đ", "")
+    for separator in (".", ",", " ", "\u00a0"):
+        cleaned = cleaned.replace(separator, "")
+    if not cleaned.lstrip("-").isdigit():
+        raise ValueError(text)
+    return int(cleaned)
+
+
+class CashHandInForm(FlaskForm):
+    """Cash a courier hands in at the desk; a negative amount corrects an earlier entry."""
+
+    courier = _id_menu(_l("Bưu tá"), DataRequired(_l("Hãy chọn bưu tá.")))
+    handed_on = DateField(_l("Ngày làm việc"), validators=[DataRequired(_l("Hãy chọn ngày."))])
+    amount = StringField(_l("Số tiền (đồng)"), validators=[DataRequired(_l("Hãy nhập số tiền."))])
+    note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=200)])
+
+    def validate_handed_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("Không ghi nộp tiền cho ngày chưa tới."))
+
+    def validate_amount(self, field):
+        try:
+            field.amount = parse_vnd(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("Số tiền phải là số đồng, ví dụ 1.250.000.")) from None
+        if field.amount == 0 or abs(field.amount) > 10_000_000_000:
+            raise ValidationError(_l("Số tiền phải khác 0 và dưới 10 tỷ đồng."))
+        if field.amount < 0 and not (self.note.data or "").strip():
+            raise ValidationError(_l("Số âm là điều chỉnh: hãy ghi lý do vào ô ghi chú."))

@@ -12,7 +12,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda amount: formatting.format_vnd(amount, str(get_locale())), "vnd")
     app.add_template_filter(lambda state: STATE_LABELS.get(state, state), "state_label")
     app.add_template_filter(lambda role: ROLE_LABELS.get(role, role), "role_label")
-    app.add_template_filter(_ward_name, "ward_name")
+    app.add_template_filter(addresses.ward_name, "ward_name")
     app.add_template_filter(lambda reason: FAILURE_REASON_LABELS.get(reason, reason), "failure_label")
     app.add_template_filter(lambda kind: PROOF_LABELS.get(kind, kind), "proof_label")
     app.add_template_filter(lambda kind: CONCERN_LABELS.get(kind, kind), "concern_label")
@@ -24,12 +24,3 @@ def register(app: Flask) -> None:
             "other_locale": "en" if str(get_locale()) == "vi" else "vi",
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
-
-
-def _ward_name(code: int | None) -> str:
-    if code is None:
-        return ""
-    try:
-        return addresses.ward(code).name
-    except addresses.UnknownDivision:
-        return str(code)

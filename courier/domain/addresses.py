@@ -30,6 +30,16 @@ def ward(code: int) -> Ward:
         raise UnknownDivision(f"no ward or commune has code {code!r}") from error
 
 
+def ward_name(code: int | None) -> str:
+    """The ward's name for display; its code when the catalogue no longer knows it."""
+    if code is None:
+        return ""
+    try:
+        return ward(code).name
+    except UnknownDivision:
+        return str(code)
+
+
 def check_ward_in_province(ward_code: int, province_code: int) -> Ward:
     """Return the ward if it exists and lies in the province; raise UnknownDivision otherwise."""
     found, parent = ward(ward_code), province(province_code)

@@ -1,5 +1,6 @@
 """The domain model, one module per aggregate; imported here so Alembic sees every table."""
 from .agency_api import ApiKey, Webhook, WebhookDelivery, WebhookTry
+from .cash import CashHandIn
 from .chain import ChainCheckpoint, ChainHead
 from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind, RecipientRelationship
 from .dossier import AuthorisedPerson, Dossier
@@ -10,7 +11,7 @@ from .shipment import Direction, Shipment
 from .user import Role, User
 
 __all__ = [
-    "Agency", "ApiKey", "AuditViolation", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
+    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
     "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "User", "Webhook", "WebhookDelivery", "WebhookTry",
 ]

@@ -106,6 +106,8 @@ def seed_demo(max_attempts: int = 3) -> dict:
     received = [s for s in shipments if s not in registered]
     rounds, unassigned = _move(rng, received, office, users, wards, max_attempts)
     db.session.add_all(rounds)
+    db.session.flush()
+    _history(office, agencies, users, wards, codes, max_attempts)
 
     # One link per kind of page a citizen may see: on the way, delivered,
     # failed, still at the office, not yet handed over by the agency.
@@ -119,6 +121,24 @@ def seed_demo(max_attempts: int = 3) -> dict:
         links.append((shipment.dossier.code, token))
     db.session.flush()
     return {"logins": logins, "citizen_links": links}
+
+
+def _history(office, agencies, users, wards, codes, max_attempts) -> None:
+    """The past two weeks, drawn from another seed so today's demo stays as it was."""
+    from flask import current_app
+
+    from ..domain.storage import MediaStore
+    from .demo_history import seed_history
+
+    rng = random.Random(SEED + 100)
+
+    def make_dossier(due: date) -> Dossier:
+        dossier = _dossier(rng, agencies, wards, codes, overdue=False)
+        dossier.due_date = due
+        return dossier
+
+    seed_history(make_dossier, lambda dossier, at: _register(dossier, office, at), office, users,
+                 COURIERS, MediaStore(current_app.config["MEDIA_DIR"]), max_attempts)
 
 
 def _user(username, full_name, role, phone, office) -> User:

@@ -1,6 +1,9 @@
 """The commands a new user and an operator run."""
+from sqlalchemy import func
+
+from courier.domain.formatting import local_today
 from courier.domain.states import State
-from courier.models import Dossier, Round, Shipment, User
+from courier.models import Attempt, CashHandIn, Dossier, Outcome, ProofKind, Round, Shipment, User
 from courier.services.demo import DEMO_PASSWORDS
 from tests.conftest import AuthActions
 
@@ -19,11 +22,19 @@ def test_seed_demo_builds_a_tam_ky_day_once_and_prints_working_logins(app, db):
         assert username in first.output and DEMO_PASSWORDS[username] in first.output
     assert "/t/" in first.output  # citizen links
     dossiers = db.session.execute(db.select(Dossier)).scalars().all()
-    assert 35 <= len(dossiers) <= 45
     assert {d.province_code for d in dossiers} == {48}
     states = {s.state for s in db.session.execute(db.select(Shipment)).scalars()}
-    assert {State.REGISTERED, State.RECEIVED, State.OUT_FOR_DELIVERY} <= states
-    assert len(db.session.execute(db.select(Round)).scalars().all()) == 3
+    assert {State.REGISTERED, State.RECEIVED, State.OUT_FOR_DELIVERY, State.RETURNED} <= states
+    rounds = db.session.execute(db.select(Round)).scalars().all()
+    assert len([r for r in rounds if r.round_date == local_today()]) == 3
+    # Two past weeks of hand-overs, each with its signature, and the cash handed in for them.
+    past = [r for r in rounds if r.round_date < local_today()]
+    assert len(past) >= 30
+    delivered = db.session.execute(db.select(Attempt).filter_by(outcome=Outcome.DELIVERED)).scalars().all()
+    assert len(delivered) >= 60 and all(a.captured_at.date() < local_today() for a in delivered)
+    assert all(any(p.kind == ProofKind.SIGNATURE for p in a.proofs) for a in delivered)
+    assert db.session.execute(db.select(func.sum(CashHandIn.amount))).scalar() > 0
+    assert runner.invoke(args=["verify"]).exit_code == 0
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "buuta1" in again.output

@@ -43,7 +43,8 @@ def _console():
         ("dispatch.labels", _("In nhãn")),
         ("dispatch.rounds", _("Tuyến phát")),
         ("dispatch.shipments", _("Tra cứu")),
+        ("dispatch.reports_page", _("Báo cáo")),
     )}
 
 
-from . import board, intake, labels, receive, rounds, shipments  # noqa: E402,F401  (they add their routes to bp)
+from . import board, intake, labels, receive, reports, rounds, shipments  # noqa: E402,F401  (they add their routes to bp)
