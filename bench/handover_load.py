@@ -185,7 +185,7 @@ def _server_env(database_url: str, folder: Path) -> dict:
 
 def _generate(db, count: int) -> list[tuple[int, uuid.UUID]]:
     """One office, COURIERS couriers, each with today's round of count/COURIERS shipments out for delivery."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from courier.domain.formatting import local_today
     from courier.domain.states import State
@@ -241,6 +241,8 @@ def _generate(db, count: int) -> list[tuple[int, uuid.UUID]]:
             "round_id": round_ids[row["holder_courier_id"]], "shipment_id": row["id"], "position": row["id"] // COURIERS}
             for row in rows])
         made += [(n % COURIERS, row["public_id"]) for n, row in zip(ids, rows)]
+    connection.execute(text("INSERT INTO shipment_tally (post_office_id, state, count) "
+                            "SELECT post_office_id, state, count(*) FROM shipment GROUP BY post_office_id, state"))
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect() as analyze:

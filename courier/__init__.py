@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, queue, tasks, templating  # noqa: F401  (tasks: declared for the queue)
     from .routes.api.schemas import api_spec
     from .domain import chain  # noqa: F401  (its flush listener seals events and proofs)
+    from .domain import tally  # noqa: F401  (its flush listener counts shipments per state, after sealing)
     from .services import agency_api  # noqa: F401  (its flush listener queues webhook deliveries)
     api_spec.app = app  # the document is built from this app's routes; no extra routes registered
     queue.init_app(app)

@@ -8,10 +8,11 @@ from .event import AuditViolation, Event
 from .organisation import Agency, PostOffice
 from .round import Round, RoundStop
 from .shipment import Direction, Shipment
+from .tally import ShipmentTally
 from .user import Role, User
 
 __all__ = [
     "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
-    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "User", "Webhook", "WebhookDelivery", "WebhookTry",
+    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "User", "Webhook", "WebhookDelivery", "WebhookTry",
 ]

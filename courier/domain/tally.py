@@ -1,0 +1,49 @@
+"""Keeping ShipmentTally in step: every state change is an Event, so the events say what to count.
+
+Bumped in the same transaction as the events, after they are sealed into the chain
+(the chain's head lock comes first, so two transactions never lock tally rows in
+opposite orders). A rollback takes the bumps back with everything else.
+"""
+from collections import Counter
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from . import chain  # noqa: F401  (imported first: its flush listener must run before this one)
+from ..models import Event, ShipmentTally
+
+
+def deltas(events) -> Counter:
+    """(post office id, state) -> change in count, for a batch of new events."""
+    changes: Counter = Counter()
+    for record in events:
+        if record.to_state is None or record.from_state == record.to_state:
+            continue  # a note, not a move
+        office = record.shipment.post_office_id
+        if record.from_state is not None:
+            changes[(office, record.from_state)] -= 1
+        changes[(office, record.to_state)] += 1
+    return Counter({key: n for key, n in changes.items() if n})
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _count_moves(session: Session, flush_context) -> None:
+    changes = deltas(r for r in session.new if isinstance(r, Event))
+    if not changes:
+        return
+    connection = session.connection()
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    table = ShipmentTally.__table__
+    for (office, state), n in sorted(changes.items()):  # one order everywhere
+        statement = insert(table).values(post_office_id=office, state=str(state), count=n)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["post_office_id", "state"], set_={"count": table.c.count + n}))
+
+
+def counts(session: Session, post_office_id: int) -> dict[str, int]:
+    """The office's shipments per state, from the tally."""
+    rows = session.execute(
+        ShipmentTally.__table__.select().where(ShipmentTally.post_office_id == post_office_id)).all()
+    return {row.state: row.count for row in rows}

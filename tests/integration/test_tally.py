@@ -1,0 +1,85 @@
+"""The board's counts per state are kept as shipments move, and always match the shipments."""
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, text
+
+from courier import create_app
+from courier.domain import custody, tally
+from courier.domain.states import Action
+from courier.models import Shipment
+from tests import factories
+from tests.integration.test_name_search import scratch_url  # noqa: F401  (fixture)
+
+
+def counted(db, office) -> dict[str, int]:
+    rows = db.session.execute(db.select(Shipment.state, func.count()).filter_by(post_office_id=office.id)
+                              .group_by(Shipment.state)).all()
+    return {str(state): n for state, n in rows}
+
+
+def kept(db, office) -> dict[str, int]:
+    return {state: n for state, n in tally.counts(db.session, office.id).items() if n}
+
+
+def test_the_tally_follows_every_move_in_every_office_and_forgets_a_rollback(db, office, users):
+    other = factories.post_office()
+    dispatcher, courier = users["dispatcher"], users["courier"]
+    here = [factories.shipment(office) for _ in range(5)]
+    there = [factories.shipment(other) for _ in range(2)]
+    db.session.commit()
+    for shipment in here[:4] + there[:1]:
+        custody.apply(shipment, Action.RECEIVE, max_attempts=3, actor=dispatcher)
+    db.session.flush()  # several flushes in one transaction
+    for shipment in here[:3]:
+        custody.apply(shipment, Action.ASSIGN, max_attempts=3, actor=dispatcher)
+        custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=courier)
+    custody.apply(here[0], Action.DELIVER, max_attempts=3, actor=courier)
+    custody.apply(here[1], Action.FAIL, max_attempts=3, actor=courier)
+    custody.note(here[2], "citizen_note", details={"note": "Gọi trước"})  # not a move
+    db.session.commit()
+    assert kept(db, office) == counted(db, office) == {
+        "registered": 1, "received": 1, "out_for_delivery": 1, "delivered": 1, "failed_attempt": 1}
+    assert kept(db, other) == counted(db, other) == {"registered": 1, "received": 1}
+
+    custody.apply(here[4], Action.RECEIVE, max_attempts=3, actor=dispatcher)
+    db.session.flush()
+    db.session.rollback()
+    assert kept(db, office) == counted(db, office)
+
+
+def test_the_board_shows_the_tally(db, client, auth, office, users):
+    for _ in range(3):
+        factories.shipment(office)
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    html = client.get("/dispatch/").get_data(as_text=True)
+    assert '<span class="n">3</span><span class="label">Chờ nhận từ cơ quan</span>' in html
+
+
+def test_migration_0009_counts_the_shipments_already_there(scratch_url, tmp_path):  # noqa: F811
+    from courier.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
+                      "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO post_office (id, code, name, ward_code, province_code) "
+                                    "VALUES (1, 'BC-1', 'Bưu cục', 20341, 48)"))
+            connection.execute(text("INSERT INTO agency (id, code, name) VALUES (1, '000.00.17.H47', 'TTHCC')"))
+            for n, state in enumerate(["received", "received", "delivered"], start=1):
+                connection.execute(text(
+                    "INSERT INTO dossier (id, agency_id, code, procedure_name, applicant_name, applicant_name_folded,"
+                    " street, ward_code, province_code, fee_agency, fee_postage, created_at) VALUES (:id, 1, :code,"
+                    " 'Thủ tục', 'An', 'an', '1 Hùng Vương', 20341, 48, 0, 0, '2026-01-01 00:00:00')"),
+                    {"id": n, "code": f"000.00.17.H47-260101-{n:04d}"})
+                connection.execute(text(
+                    "INSERT INTO shipment (id, public_id, dossier_id, direction, state, attempts_count,"
+                    " post_office_id, created_at, updated_at) VALUES (:id, :uuid, :id, 'deliver_result', :state,"
+                    " 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+                    {"id": n, "uuid": f"00000000-0000-0000-0000-00000000000{n}", "state": state})
+        upgrade(revision="0009")
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(text("SELECT state, count FROM shipment_tally")).all())
+        db.engine.dispose()
+    assert rows == {"received": 2, "delivered": 1}
