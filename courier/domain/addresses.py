@@ -4,10 +4,11 @@ The lists come from the `vietnam-provinces` package, so nothing here is typed
 by hand; a ward (phường), commune (xã) or special zone (đặc khu) is named by
 its national code and must belong to the province given with it.
 """
-import unicodedata
 from functools import lru_cache
 
 from vietnam_provinces import Province, Ward
+
+from .folding import fold
 
 
 class UnknownDivision(ValueError):
@@ -50,8 +51,7 @@ def check_ward_in_province(ward_code: int, province_code: int) -> Ward:
 
 def _fold(name: str) -> str:
     """Lower-case, strip diacritics and the type word, for matching names people type."""
-    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
+    text = fold(name).strip()
     for prefix in ("thanh pho ", "tinh ", "phuong ", "xa ", "dac khu "):
         if text.startswith(prefix):
             return text[len(prefix):]

@@ -10,6 +10,7 @@ import csv
 import io
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..domain import addresses
 from ..domain.formatting import format_date
@@ -19,26 +20,39 @@ from .reports import Report
 DIMENSIONS = ("agency", "courier", "commune", "day")
 
 
+def _percent(tally: Tally):
+    return "" if tally.on_time_percent is None else tally.on_time_percent
+
+
+# One list for the headers and the figures under them: (header, figure, counts a movement).
+# A courier neither takes results in nor sends them back, so their table leaves movements out.
+_COUNTS = (
+    (_l("Tiếp nhận từ cơ quan"), lambda t: t.received, True),
+    (_l("Đã trả kết quả"), lambda t: t.delivered, False),
+    (_l("Đúng hạn"), lambda t: t.on_time, False),
+    (_l("Trễ hạn"), lambda t: t.late, False),
+    (_l("Tỷ lệ đúng hạn (%)"), _percent, False),
+    (_l("Lượt phát không thành công"), lambda t: t.failed_visits, False),
+    (_l("Chuyển hoàn"), lambda t: t.returned, True),
+    (_l("Phí, lệ phí thu hộ (đồng)"), lambda t: t.fee("agency"), False),
+    (_l("Cước bưu chính (đồng)"), lambda t: t.fee("postage"), False),
+    (_l("Thu tiền mặt (đồng)"), lambda t: t.fee(method="cash"), False),
+    (_l("Thu chuyển khoản (đồng)"), lambda t: t.fee(method="transfer"), False),
+)
+
+
+def _counts(dimension: str):
+    return [column for column in _COUNTS if not (column[2] and dimension == "courier")]
+
+
 def _columns(dimension: str) -> list[str]:
     first = {"agency": _("Cơ quan giải quyết"), "courier": _("Bưu tá"),
              "commune": _("Phường/Xã"), "day": _("Ngày")}[dimension]
-    counts = [_("Tiếp nhận từ cơ quan"), _("Đã trả kết quả"), _("Đúng hạn"), _("Trễ hạn"),
-              _("Tỷ lệ đúng hạn (%)"), _("Lượt phát không thành công"), _("Chuyển hoàn")]
-    if dimension == "courier":  # a courier neither takes results in nor sends them back
-        counts = [c for c in counts if c not in (_("Tiếp nhận từ cơ quan"), _("Chuyển hoàn"))]
-    return [_("STT"), first, *counts, _("Phí, lệ phí thu hộ (đồng)"), _("Cước bưu chính (đồng)"),
-            _("Thu tiền mặt (đồng)"), _("Thu chuyển khoản (đồng)")]
+    return [_("STT"), first, *(str(header) for header, _figure, _movement in _counts(dimension))]
 
 
 def _figures(tally: Tally, dimension: str) -> list:
-    percent = tally.on_time_percent
-    counts = [tally.received, tally.delivered, tally.on_time, tally.late,
-              "" if percent is None else percent, tally.failed_visits, tally.returned]
-    if dimension == "courier":
-        counts = [tally.delivered, tally.on_time, tally.late, "" if percent is None else percent,
-                  tally.failed_visits]
-    return [*counts, tally.fee("agency"), tally.fee("postage"), tally.fee(method="cash"),
-            tally.fee(method="transfer")]
+    return [figure(tally) for _header, figure, _movement in _counts(dimension)]
 
 
 def table(report: Report, dimension: str) -> list[list]:
@@ -51,20 +65,8 @@ def table(report: Report, dimension: str) -> list[list]:
     }[dimension]
     rows = [_columns(dimension)]
     rows += [[n, name, *_figures(t, dimension)] for n, (name, t) in enumerate(groups, start=1)]
-    total = report.total if dimension != "courier" else _sum_couriers(report)
-    rows.append(["", _("Tổng cộng"), *_figures(total, dimension)])
+    rows.append(["", _("Tổng cộng"), *_figures(report.total, dimension)])
     return rows
-
-
-def _sum_couriers(report: Report) -> Tally:
-    total = Tally()
-    for _user, t in report.by_courier:
-        total.delivered += t.delivered
-        total.on_time += t.on_time
-        total.failed_visits += t.failed_visits
-        for key, amount in t.fees.items():
-            total.fees[key] += amount
-    return total
 
 
 def cash_table(report: Report) -> list[list]:

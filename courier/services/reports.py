@@ -11,7 +11,6 @@ from ..domain.states import Action
 from ..extensions import db
 from ..models import Agency, Attempt, CashHandIn, Dossier, Event, Outcome, Role, Shipment, User
 
-MAX_DAYS = 366  # a year at most: the province reports by month, quarter and year
 
 
 @dataclass
