@@ -1,7 +1,6 @@
 """courier: proof of hand-over for public-service results delivered by post."""
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_compress import Compress
-from flask_login import current_user
 
 from . import auth, config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -129,7 +128,9 @@ def _security_headers(response):
     response.headers.setdefault(
         "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
     )
-    if current_user and getattr(current_user, "is_authenticated", False) and request.endpoint != "static":
+    # Whether a user was loaded for this request, read without touching it: after a commit,
+    # asking `current_user` would load the account again.
+    if g.get("_login_user") is not None and not g._login_user.is_anonymous and request.endpoint != "static":
         # Pages with personal data must not be kept by shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
-from sqlalchemy import event as sa_event, select, update
+from sqlalchemy import bindparam, event as sa_event, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -55,56 +55,77 @@ def link_hash(prev_hash: str, seq: int, content: bytes) -> str:
 
 @sa_event.listens_for(Session, "after_flush")
 def _seal_new_records(session: Session, flush_context) -> None:
+    batches = {}
     for name, (model, fields) in CHAINS.items():
         new = sorted((r for r in session.new if isinstance(r, model)), key=lambda r: r.id)
         if new:
-            _seal(session, name, model, fields, new)
+            batches[name] = new
+    if batches:
+        _seal(session, batches)
 
 
-def _seal(session, name, model, fields, records, objects: bool = True) -> None:
-    """Give `records` their places after the chain's head; `objects` says they are ORM objects to update too."""
-    connection = session.connection()
-    seq, prev = _lock_head(connection, name)
-    for record in records:
-        seq += 1
-        digest = link_hash(prev, seq, canonical(record, fields))
-        # Core UPDATEs: the ORM's append-only guard is for application code, not for sealing.
-        connection.execute(update(model).where(model.id == record.id)
-                           .values(seq=seq, prev_hash=prev, hash=digest))
-        # Keep the object in step with its row without marking it changed.
-        for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)) if objects else ():
-            set_committed_value(record, attribute, value)
-        prev = digest
-    connection.execute(update(ChainHead).where(ChainHead.name == name).values(seq=seq, hash=prev))
+def _seal(session, batches: dict, objects: bool = True) -> None:
+    """Give each chain's new records their places after its head, in few statements.
 
-
-def _lock_head(connection, name: str) -> tuple[int, str]:
-    """The chain's head, locked until commit; made first if the chain is new.
-
-    Two first seals at once would both insert the head and one would fail on its key:
-    the head is made with "on conflict do nothing", then locked like any other time.
+    `batches` maps a chain's name to its records in id order; `objects` says they are ORM
+    objects to update too (not plain rows). A hand-over adds to both chains: both heads are
+    locked by one query, each chain's records updated by one executemany, both heads by another.
     """
-    query = select(ChainHead.seq, ChainHead.hash).where(ChainHead.name == name).with_for_update()
-    head = connection.execute(query).first()
-    if head is None:
+    connection = session.connection()
+    heads = _lock_heads(connection, sorted(batches))
+    moved = []
+    for name, records in batches.items():
+        model, fields = CHAINS[name]
+        seq, prev = heads[name]
+        places = []
+        for record in records:
+            seq += 1
+            digest = link_hash(prev, seq, canonical(record, fields))
+            places.append({"b_id": record.id, "b_seq": seq, "b_prev": prev, "b_hash": digest})
+            # Keep the object in step with its row without marking it changed.
+            for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)) if objects else ():
+                set_committed_value(record, attribute, value)
+            prev = digest
+        # Core UPDATEs: the ORM's append-only guard is for application code, not for sealing.
+        # (Bound names differ from the columns': SQLAlchemy keeps those for itself.)
+        connection.execute(update(model).where(model.id == bindparam("b_id")).values(
+            seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash")), places)
+        moved.append({"b_name": name, "b_seq": seq, "b_hash": prev})
+    connection.execute(update(ChainHead).where(ChainHead.name == bindparam("b_name"))
+                       .values(seq=bindparam("b_seq"), hash=bindparam("b_hash")), moved)
+
+
+def _lock_heads(connection, names: list[str]) -> dict[str, tuple[int, str]]:
+    """The chains' heads {name: (seq, hash)}, locked until commit; made first where new.
+
+    Locked in name order, as every transaction does, so two never wait on each other in a
+    cycle. Two first seals at once would both insert a head and one would fail on its key:
+    heads are made with "on conflict do nothing", then locked like any other time.
+    """
+    query = (select(ChainHead.name, ChainHead.seq, ChainHead.hash).where(ChainHead.name.in_(names))
+             .order_by(ChainHead.name).with_for_update())
+    heads = {row.name: (row.seq, row.hash) for row in connection.execute(query)}
+    missing = [name for name in names if name not in heads]
+    if missing:
         insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        connection.execute(insert(ChainHead).values(name=name, seq=0, hash=GENESIS)
+        connection.execute(insert(ChainHead).values([{"name": name, "seq": 0, "hash": GENESIS} for name in missing])
                            .on_conflict_do_nothing(index_elements=["name"]))
-        head = connection.execute(query).first()
-    return head.seq, head.hash
+        heads = {row.name: (row.seq, row.hash) for row in connection.execute(query)}
+    return heads
 
 
 def seal_backlog(session: Session) -> int:
     """Seal records that have no place in the chain yet (made before it existed), in id order."""
-    sealed = 0
+    batches = {}
     for name, (model, fields) in CHAINS.items():
         # Only the chained columns: migrations run this against older schemas than the models'.
         columns = [model.__table__.c[field] for field in fields]
         backlog = session.execute(select(*columns).where(model.seq.is_(None)).order_by(model.id)).all()
         if backlog:
-            _seal(session, name, model, fields, backlog, objects=False)
-            sealed += len(backlog)
-    return sealed
+            batches[name] = backlog
+    if batches:
+        _seal(session, batches, objects=False)
+    return sum(len(backlog) for backlog in batches.values())
 
 
 @dataclass

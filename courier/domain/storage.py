@@ -31,9 +31,12 @@ class MediaStore:
         target = self.path_for(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash never leaves a half-written file under its hash.
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        except FileNotFoundError:  # the first file of its fan-out folder (checked only then: a syscall)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)

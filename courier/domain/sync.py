@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attempt, Outcome, Proof, ProofKind, Shipment, User
+from ..models import Attempt, Dossier, Outcome, Proof, ProofKind, Shipment, User
 from . import custody, images
 from .attempts import AttemptInput, AttemptInvalid, parse_attempt
 from .states import Action, State, after_failure
@@ -67,11 +68,10 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     if daily_quota is not None:
         _check_quota(courier, media, daily_quota)
     # The files go to disk (fsynced) before the attempt's row, so that SQLite's write lock,
-    # held from the first INSERT to the commit, does not wait for them; _store_media below
-    # then finds them stored. Files are named by their hash: one whose attempt is never
+    # held from the first INSERT to the commit, does not wait for them; _record_media below
+    # then names them in the proofs. Files are named by their hash: one whose attempt is never
     # committed is only an unreferenced file, as after a crash before the commit.
-    for image in media.values():
-        store.put(image.content)
+    stored = {kind: store.put(image.content) for kind, image in media.items()}
     attempt = _new_attempt(entry, courier, shipment, digest)
     if recorded_at is not None:
         attempt.received_at = recorded_at
@@ -85,7 +85,7 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         # which would store an attempt before its media.)
         db.session.rollback()
         return _replay(_find(entry.client_id), digest, courier)
-    _store_media(attempt, media, store)
+    _record_media(attempt, media, stored)
     _move_shipment(attempt, courier, max_attempts, recorded_at)
     return SyncResult("created", attempt, str(shipment.state))
 
@@ -118,8 +118,11 @@ def _replay(known: Attempt, digest: str, courier: User) -> SyncResult:
 def _shipment_for(courier: User, shipment_id: uuid.UUID) -> Shipment:
     from ..services.rounds import has_been_on_round  # services sit above the domain
 
+    # The dossier and its agency come in the same query: the agency's webhook payload needs them.
     shipment = db.session.execute(
-        db.select(Shipment).filter_by(public_id=shipment_id).with_for_update()
+        db.select(Shipment).filter_by(public_id=shipment_id)
+        .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True))
+        .with_for_update(of=Shipment)
     ).scalar_one_or_none()
     if shipment is None or shipment.post_office_id != courier.post_office_id:
         raise SyncRejected(404, "unknown_shipment")
@@ -182,10 +185,9 @@ def _new_attempt(entry: AttemptInput, courier: User, shipment: Shipment, digest:
                    **entry.attempt_columns())
 
 
-def _store_media(attempt: Attempt, media: dict, store: MediaStore) -> None:
+def _record_media(attempt: Attempt, media: dict, stored: dict) -> None:
     for kind, image in media.items():
-        digest = store.put(image.content)
-        db.session.add(Proof(attempt=attempt, kind=kind, sha256=digest, content_type=image.content_type,
+        db.session.add(Proof(attempt=attempt, kind=kind, sha256=stored[kind], content_type=image.content_type,
                              size_bytes=len(image.content), width=image.width, height=image.height))
 
 

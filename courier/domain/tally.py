@@ -36,10 +36,11 @@ def _count_moves(session: Session, flush_context) -> None:
     connection = session.connection()
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = ShipmentTally.__table__
-    for (office, state), n in sorted(changes.items()):  # one order everywhere
-        statement = insert(table).values(post_office_id=office, state=str(state), count=n)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=["post_office_id", "state"], set_={"count": table.c.count + n}))
+    # One statement for the whole flush, its rows in one order everywhere.
+    statement = insert(table).values([{"post_office_id": office, "state": str(state), "count": n}
+                                      for (office, state), n in sorted(changes.items())])
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["post_office_id", "state"], set_={"count": table.c.count + statement.excluded.count}))
 
 
 def counts(session: Session, post_office_id: int) -> dict[str, int]:

@@ -220,7 +220,7 @@ def test_a_crash_after_the_attempt_is_written_but_before_its_media_leaves_nothin
     def crash(*args, **kwargs):
         raise RuntimeError("the server dies here")
 
-    monkeypatch.setattr(sync, "_store_media", crash)
+    monkeypatch.setattr(sync, "_record_media", crash)
     response = post(courier_client, delivered(on_round))
     assert response.status_code == 500
     assert attempts(db) == []  # not an attempt without its proofs, which a replay would then accept

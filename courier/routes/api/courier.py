@@ -45,11 +45,11 @@ def courier_attempt():
         db.session.rollback()
         return jsonify(error=rejected.code, message=sync_error_message(rejected.code),
                        fields=sync_field_messages(rejected.fields)), rejected.status
+    # Read before the commit, which expires the objects: after it each would be loaded again.
+    answer = dict(status=result.status, client_id=str(result.attempt.client_id),
+                  shipment_state=result.shipment_state, flagged=result.attempt.flagged_reason)
     db.session.commit()
-    attempt = result.attempt
-    return jsonify(status=result.status, client_id=str(attempt.client_id),
-                   shipment_state=result.shipment_state, flagged=attempt.flagged_reason), \
-        201 if result.status == "created" else 200
+    return jsonify(answer), 201 if result.status == "created" else 200
 
 
 @bp.route("/courier/round/order", methods=["POST"])
