@@ -67,26 +67,31 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     media = _check_media(entry, uploads)
     if daily_quota is not None:
         _check_quota(courier, media, daily_quota)
-    # The files go to disk (fsynced) before the attempt's row, so that SQLite's write lock,
-    # held from the first INSERT to the commit, does not wait for them; _record_media below
-    # then names them in the proofs. Files are named by their hash: one whose attempt is never
-    # committed is only an unreferenced file, as after a crash before the commit.
+    # The files go to disk (fsynced) before any row is written, so that SQLite's write lock,
+    # held from the first INSERT to the commit, does not wait for them. Files are named by
+    # their hash: one whose attempt is never committed is only an unreferenced file, as
+    # after a crash before the commit.
     stored = {kind: store.put(image.content) for kind, image in media.items()}
     attempt = _new_attempt(entry, courier, shipment, digest)
     if recorded_at is not None:
         attempt.received_at = recorded_at
     db.session.add(attempt)
+    _record_media(attempt, media, stored)
+    with db.session.no_autoflush:  # a look-up on the way must not write the rows early
+        _move_shipment(attempt, courier, max_attempts, recorded_at)
     try:
+        # One flush for the attempt, its proofs and its events: the fewest statements, and
+        # the write locks (SQLite's, the chains' heads) held only from here to the commit.
         db.session.flush()
     except IntegrityError:
-        # Another request stored this client_id between our look-up and insert. Nothing
-        # else was written yet, so the whole transaction goes. (Not a SAVEPOINT: with
-        # SQLite's Python driver, releasing one that opened the transaction commits it,
-        # which would store an attempt before its media.)
+        # Another request stored this client_id between our look-up and insert. The whole
+        # transaction goes. (Not a SAVEPOINT: with SQLite's Python driver, releasing one
+        # that opened the transaction commits it.)
         db.session.rollback()
-        return _replay(_find(entry.client_id), digest, courier)
-    _record_media(attempt, media, stored)
-    _move_shipment(attempt, courier, max_attempts, recorded_at)
+        known = _find(entry.client_id)
+        if known is None:
+            raise  # some other constraint: a bug, not a replay
+        return _replay(known, digest, courier)
     return SyncResult("created", attempt, str(shipment.state))
 
 
@@ -196,11 +201,7 @@ def _move_shipment(attempt: Attempt, courier: User, max_attempts: int, at: datet
     from ..services.rounds import current_round_courier
 
     shipment, details = attempt.shipment, {"attempt": str(attempt.client_id)}
-    # No autoflush here: flushing the proofs now would seal them, taking the proof chain's head
-    # row lock for the rest of the transaction; flushed at commit, every hand-over holds the
-    # chain heads only for its last flush and the commit.
-    with db.session.no_autoflush:
-        planned = current_round_courier(shipment)
+    planned = current_round_courier(shipment)
     if shipment.holder_courier_id not in (None, courier.id) or (planned and planned.id != courier.id):
         # A dispatcher gave it to someone else while this courier was offline.
         attempt.flagged_reason = "reassigned"
