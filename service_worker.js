@@ -33,6 +33,7 @@ const PRECACHE = [
   "/static/js/app.js",
   "/static/js/courier/app.js",
   "/static/js/courier/citizen_link.js",
+  "/static/js/courier/codes.js",
   "/static/js/courier/day.js",
   "/static/js/courier/db.js",
   "/static/js/courier/dom.js",

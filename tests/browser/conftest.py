@@ -170,7 +170,7 @@ def open_courier_app(page, username: str) -> None:
     from tests import factories
 
     log_in(page, username, factories.PASSWORD)
-    expect(page.locator(".round-view")).to_be_visible()
+    expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # drawn, not the placeholder
     wait_until_offline_ready(page)
 
 

@@ -122,7 +122,7 @@ def test_a_phone_online_once_scans_labels_offline(filming_phone, live_server, db
     db.session.commit()
     page = filming_phone(f"{live_server.url}/t/{token}")
     log_in(page, users["courier"].username, factories.PASSWORD)
-    expect(page.locator(".round-view")).to_be_visible()
+    expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # drawn, not the placeholder
     wait_until_offline_ready(page)
     wait_until(page, JSQR_CACHED)  # fetched in the background once the page was idle
 

@@ -1,4 +1,4 @@
-"""The QR scanner module (static/js/courier/scan.js), with Chromium's fake camera.
+"""The QR scanner (static/js/courier/scan.js) with Chromium's fake camera, and codes.js.
 
 The module is loaded with a dynamic import() into the public /offline page (same
 origin, so the module, its worker and the camera all work under the app's CSP).
@@ -21,7 +21,7 @@ TOKEN = secrets.token_urlsafe(18)
 
 START = """async () => {
   const scan = await import('/static/js/courier/scan.js');
-  window.scan = scan;
+  window.scan = {...scan, ...await import('/static/js/courier/codes.js')};
   window.reads = [];
   window.errors = [];
   navigator.vibrate = (ms) => { window.vibrated = ms; return true; };
@@ -51,12 +51,14 @@ def read_first_code(page, seconds: float = 10) -> str:
 
 @pytest.fixture(scope="module")
 def module_page(chromium, live_server):
-    """A plain phone page at /offline with scan.js imported, for the pure functions."""
+    """A plain phone page at /offline with scan.js and codes.js imported (the pure functions too)."""
     playwright, browser = chromium
     context = browser.new_context(**phone_context_options(playwright, live_server.url))
     page = context.new_page()
     page.goto("/offline")
-    page.evaluate("async () => { window.scan = await import('/static/js/courier/scan.js'); }")
+    page.evaluate("""async () => {
+      window.scan = {...await import('/static/js/courier/scan.js'), ...await import('/static/js/courier/codes.js')};
+    }""")
     yield page
     context.close()
 

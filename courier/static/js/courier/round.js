@@ -1,6 +1,6 @@
 // Today's round: downloaded when there is a network, kept in IndexedDB for the day,
 // shown in the courier's own order and with what this phone has done but not yet sent.
-import { classifyCode, sha256Hex } from "./scan.js";
+import { classifyCode, sha256Hex } from "./codes.js";
 
 const DB = window.CourierDB;
 const { OUTCOME_STATE } = window.CourierOutbox;
