@@ -92,11 +92,11 @@ def gate():
 
 def _idle_too_long() -> bool:
     """Dispatchers' sessions end after a quiet spell; couriers' must survive a day offline."""
+    if current_user.role == Role.COURIER:
+        return False  # (and their session cookie is not rewritten on every request)
     now = int(time.time())
     last_seen = session.get("seen", now)
     session["seen"] = now
-    if current_user.role == Role.COURIER:
-        return False
     return now - last_seen > current_app.config["DISPATCHER_IDLE_MINUTES"] * 60
 
 
