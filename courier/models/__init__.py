@@ -3,7 +3,7 @@ from .agency_api import ApiKey, Webhook, WebhookDelivery, WebhookTry
 from .cash import CashHandIn
 from .chain import ChainCheckpoint, ChainHead
 from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind, RecipientRelationship
-from .dossier import AuthorisedPerson, Dossier
+from .dossier import ONE_DATABASE_ONLY, AuthorisedPerson, Dossier, described_by_the_models
 from .event import AuditViolation, Event
 from .organisation import Agency, PostOffice
 from .round import Round, RoundStop
@@ -15,4 +15,5 @@ __all__ = [
     "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
     "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "User", "Webhook", "WebhookDelivery", "WebhookTry",
+    "ONE_DATABASE_ONLY", "described_by_the_models",
 ]

@@ -73,7 +73,8 @@ def office_summary(post_office_id: int, limit: int = 50) -> OfficeSummary:
         .options(joinedload(Shipment.dossier))
         # coalesce(d, d) is d, but no index yields it in order: otherwise PostgreSQL walks
         # ix_dossier_due_date through every past-due dossier (nearly all of them, 3.5 s at a
-        # million) looking for the few not yet out, instead of starting from those.
+        # million) looking for the few not yet out, instead of starting from those. Their due
+        # dates come from ix_dossier_id_due_date on PostgreSQL, not the dossier rows (0010).
         .order_by(func.coalesce(Dossier.due_date, Dossier.due_date), Shipment.id).limit(limit)
     ).scalars().all()
     return OfficeSummary(counts=counts, due_today=list(due), couriers=courier_days(post_office_id, today),
