@@ -129,3 +129,18 @@ def test_events_stamped_in_vietnam_time_verify(app, db, office, users):
     db.session.commit()
     result = run_verify(app)
     assert result.exit_code == 0, result.output
+
+
+def test_a_backlog_of_unsealed_events_is_sealed_in_order_and_verifies(app, db, history):
+    """Records written before the chain existed (migration 0004) are sealed in id order, all at once."""
+    # Unsealed events, as an older database would hold them.
+    shipment_id = db.session.execute(text("SELECT min(shipment_id) FROM event")).scalar()
+    rows = [{"shipment_id": shipment_id, "action": "note", "created_at": "2026-11-01 08:00:00", "n": n}
+            for n in range(1207)]
+    db.session.execute(text("INSERT INTO event (shipment_id, action, created_at, details) "
+                            "VALUES (:shipment_id, :action, :created_at, '{}')"), rows)
+    assert chain.seal_backlog(db.session) == len(rows)
+    db.session.commit()
+    report = chain.verify(db.session, "event")
+    assert report.ok, report
+    assert report.checked == history + len(rows)
