@@ -1,5 +1,12 @@
-"""Fixtures shared by the integration tests of the courier's sync API."""
+"""Fixtures shared by the integration tests: the courier's sync API, and walking the migrations."""
+import uuid
+
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from courier import create_app
+from courier.config import database_url as resolve_url
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -29,3 +36,27 @@ def on_round(db, office, users):
     custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
     db.session.commit()
     return shipment
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the suite's kind, for walking the migrations by hand."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+        return
+    base = make_url(database_url)
+    name = f"{base.database}_m{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(resolve_url(database_url)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def migration_app(scratch_url, tmp_path):
+    """An app on `scratch_url` with no schema yet, for tests that upgrade step by step."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
+                       "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})

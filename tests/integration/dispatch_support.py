@@ -9,6 +9,15 @@ from courier.models import Round, RoundStop
 from tests import factories
 from tests.conftest import csrf_token_from
 
+# A shipment's link in the dispatcher's list: the list's rows, in the order shown.
+SHIPMENT_LINK = re.compile(r'href="/dispatch/shipments/([0-9a-f-]{36})"')
+
+
+def listed(client, q: str = "", **filters) -> list[str]:
+    """The public ids of the shipments the list shows for search box `q` and `filters`, in order."""
+    html = client.get("/dispatch/shipments", query_string={"q": q, **filters}).get_data(as_text=True)
+    return SHIPMENT_LINK.findall(html)
+
 
 def csrf(client) -> str:
     """A CSRF token of the logged-in session, read from the board page."""

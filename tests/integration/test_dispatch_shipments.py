@@ -11,10 +11,9 @@ from courier.domain.states import Action
 from courier.models import Shipment
 from courier.services.search import fold
 from tests import factories
-from tests.integration.dispatch_support import elsewhere
+from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, elsewhere, listed as search
 
 WARDS = (20341, 20332)
-LINK = re.compile(r'href="/dispatch/shipments/([0-9a-f-]{36})"')
 
 
 @pytest.fixture
@@ -65,11 +64,6 @@ def test_keyset_pages_list_every_matching_shipment_exactly_once(db, client, many
                                                      key=lambda s: -s.id)]  # newest first
     # SQLite's dialect writes "LIMIT ? OFFSET ?" with an offset of 0; no page ever skips rows.
     assert not any("OFFSET" in sql.upper() and tuple(params)[-1] != 0 for sql, params in statements)
-
-
-def search(client, q, **filters):
-    html = client.get("/dispatch/shipments", query_string={"q": q, **filters}).get_data(as_text=True)
-    return LINK.findall(html)
 
 
 @pytest.fixture

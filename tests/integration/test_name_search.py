@@ -1,21 +1,16 @@
 """Accent-free name search through the stored folded name, and migration 0007 that adds and fills it."""
-import re
 import unicodedata
-import uuid
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from courier import create_app
-from courier.config import database_url as resolve_url
 from courier.domain.folding import fold
 from courier.models import Dossier
 from courier.services import privacy, search
 from tests import factories
+from tests.integration.dispatch_support import listed
 
-LINK = re.compile(r'href="/dispatch/shipments/([0-9a-f-]{36})"')
 
 
 @pytest.fixture
@@ -31,8 +26,7 @@ def named(db, office, users, auth):
 
 
 def found(client, q):
-    html = client.get("/dispatch/shipments", query_string={"q": q}).get_data(as_text=True)
-    return sorted(LINK.findall(html))
+    return sorted(listed(client, q))
 
 
 @pytest.mark.parametrize("q,who", [
@@ -97,28 +91,10 @@ def test_the_folded_name_is_indexed_for_infix_search_on_postgresql(db):
         assert "USING gin" in definition and "gin_trgm_ops" in definition
 
 
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """An empty database of the suite's kind, for walking the migrations by hand."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
-        return
-    base = make_url(database_url)
-    name = f"{base.database}_m{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(resolve_url(database_url)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_migration_0007_fills_the_folded_name_of_existing_dossiers(scratch_url, tmp_path):
+def test_migration_0007_fills_the_folded_name_of_existing_dossiers(migration_app):
     from courier.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
-                      "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})
+    app = migration_app
     names = ["Nguyễn Văn An", "ĐẶNG THỊ ĐÀO", unicodedata.normalize("NFD", "Lê Thị Ánh"), "Ông Thị Uyên"]
     with app.app_context():
         upgrade(revision="0006")

@@ -11,12 +11,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from courier import create_app
 from courier.services import search as search_service
 from tests import factories
-from tests.integration.test_name_search import scratch_url  # noqa: F401 (a fixture)
+from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, listed as found
 
-LINK = re.compile(r'href="/dispatch/shipments/([0-9a-f-]{36})"')
 # PostgreSQL's GIN index of each column the search box looks in.
 GIN = {"code": "ix_dossier_code_trgm", "applicant_phone": "ix_dossier_applicant_phone_trgm",
        "applicant_name_folded": "ix_dossier_applicant_name_folded"}
@@ -41,11 +39,6 @@ def indexed(connection, column: str, fragment: str) -> list[int]:
 def in_index(db, column: str, fragment: str) -> list[int]:
     with db.engine.begin() as connection:
         return indexed(connection, column, fragment)
-
-
-def found(client, q, **filters):
-    html = client.get("/dispatch/shipments", query_string={"q": q, **filters}).get_data(as_text=True)
-    return LINK.findall(html)
 
 
 @pytest.fixture
@@ -167,11 +160,10 @@ def test_the_indexes_are_those_of_the_database(db):
     assert list(triggers) == ["dossier_search_delete", "dossier_search_insert", "dossier_search_update"]
 
 
-def test_migration_0010_indexes_the_dossiers_already_there_and_downgrades(scratch_url, tmp_path):  # noqa: F811
+def test_migration_0010_indexes_the_dossiers_already_there_and_downgrades(migration_app):
     from courier.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
-                      "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})
+    app = migration_app
     names = ["Nguyễn Văn An", "ĐẶNG THỊ ĐÀO", "Tôn Nữ Thị Xuân Khuê"]
     with app.app_context():
         upgrade(revision="0009")

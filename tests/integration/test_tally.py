@@ -1,14 +1,11 @@
 """The board's counts per state are kept as shipments move, and always match the shipments."""
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, text
 
-from courier import create_app
 from courier.domain import custody, tally
 from courier.domain.states import Action
 from courier.models import Shipment
 from tests import factories
-from tests.integration.test_name_search import scratch_url  # noqa: F401  (fixture)
 
 
 def counted(db, office) -> dict[str, int]:
@@ -56,11 +53,10 @@ def test_the_board_shows_the_tally(db, client, auth, office, users):
     assert '<span class="n">3</span><span class="label">Chờ nhận từ cơ quan</span>' in html
 
 
-def test_migration_0009_counts_the_shipments_already_there(scratch_url, tmp_path):  # noqa: F811
+def test_migration_0009_counts_the_shipments_already_there(migration_app):
     from courier.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
-                      "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})
+    app = migration_app
     with app.app_context():
         upgrade(revision="0008")
         with db.engine.begin() as connection:
