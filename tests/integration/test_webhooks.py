@@ -1,8 +1,6 @@
 """Agencies hear of each custody step by a signed webhook, retried until acknowledged."""
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -14,6 +12,7 @@ from courier.queue import huey
 from courier.services import agency_api
 from courier.tasks import sweep_webhooks
 from tests import factories
+from tests.integration.agency_endpoint import AgencyEndpoint
 
 
 @pytest.fixture
@@ -22,36 +21,9 @@ def app_settings(tmp_path):
     return {"HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"), "WEBHOOK_TIMEOUT_SECONDS": 2}
 
 
-class Receiver:
-    """A local agency endpoint that refuses the first `refuse` requests, then accepts."""
-
-    def __init__(self, refuse: int = 0):
-        self.refuse, self.received = refuse, []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                status = 503 if len(receiver.received) <= receiver.refuse else 200
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/courier"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
-    made = Receiver(refuse=1)
+    made = AgencyEndpoint(refuse=1)
     yield made
     made.close()
 

@@ -12,11 +12,9 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from courier.models import WebhookDelivery, WebhookTry
 from courier.queue import huey
 from courier.services import agency_api
 from tests import factories
+from tests.integration.agency_endpoint import AgencyEndpoint
 
 DELIVERIES, THREADS, KILL_AFTER = 40, 2, 10
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -40,42 +39,6 @@ def _redis_answers() -> bool:
         return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except Exception:
         return False
-
-
-class Receiver:
-    """An agency endpoint: records each request's event id, answers 200 after a short while."""
-
-    def __init__(self, delay: float):
-        self.arrivals: list[str] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    receiver.arrivals.append(self.headers["X-Courier-Event-Id"])
-                time.sleep(delay)  # so that the work takes long enough to be cut in the middle
-                try:
-                    self.send_response(200)
-                    self.end_headers()
-                except OSError:
-                    pass  # the worker that sent it was killed
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.arrivals)
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -95,7 +58,7 @@ def app_settings(queue_settings):
 
 @pytest.fixture
 def receiver():
-    made = Receiver(delay=0.1)
+    made = AgencyEndpoint(delay=0.1)
     yield made
     made.close()
 
@@ -170,7 +133,7 @@ def test_two_workers_deliver_everything_once_even_when_one_is_killed(db, office,
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     time.sleep(0.3)  # what the dead worker sent just before dying is read by the receiver
-    before_kill = receiver.arrivals[:receiver.count()]
+    before_kill = receiver.event_ids()
     assert receiver.count() < DELIVERIES, "the kill did not fall in the middle of the work"
 
     while _delivered(db) < DELIVERIES:
@@ -178,7 +141,7 @@ def test_two_workers_deliver_everything_once_even_when_one_is_killed(db, office,
         assert time.monotonic() < queued + 25, f"{_delivered(db)} of {DELIVERIES} delivered\n{workers.logs()}"
         time.sleep(0.1)
 
-    arrivals = list(receiver.arrivals)
+    arrivals = receiver.event_ids()
     assert set(arrivals) == event_ids  # every delivery arrived, none lost
     assert len(before_kill) == len(set(before_kill))  # none twice while both workers ran
     repeats = Counter(arrivals) - Counter(set(arrivals))
