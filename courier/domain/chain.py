@@ -86,13 +86,23 @@ def _seal(session, batches: dict, objects: bool = True) -> None:
             for attribute, value in (("seq", seq), ("prev_hash", prev), ("hash", digest)) if objects else ():
                 set_committed_value(record, attribute, value)
             prev = digest
-        # Core UPDATEs: the ORM's append-only guard is for application code, not for sealing.
-        # (Bound names differ from the columns': SQLAlchemy keeps those for itself.)
-        connection.execute(update(model).where(model.id == bindparam("b_id")).values(
-            seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash")), places)
+        connection.execute(_SEAL[name], places)
         moved.append({"b_name": name, "b_seq": seq, "b_hash": prev})
-    connection.execute(update(ChainHead).where(ChainHead.name == bindparam("b_name"))
-                       .values(seq=bindparam("b_seq"), hash=bindparam("b_hash")), moved)
+    connection.execute(_MOVE_HEAD, moved)
+
+
+# Core UPDATEs, built once as they run on every hand-over: the ORM's append-only guard is for
+# application code, not for sealing. (Bound names differ from the columns': SQLAlchemy keeps those.)
+_SEAL = {name: update(model).where(model.id == bindparam("b_id"))
+         .values(seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
+         for name, (model, _) in CHAINS.items()}
+_MOVE_HEAD = (update(ChainHead).where(ChainHead.name == bindparam("b_name"))
+              .values(seq=bindparam("b_seq"), hash=bindparam("b_hash")))
+
+
+_HEADS = (select(ChainHead.name, ChainHead.seq, ChainHead.hash)
+          .where(ChainHead.name.in_(bindparam("b_names", expanding=True)))
+          .order_by(ChainHead.name).with_for_update())
 
 
 def _lock_heads(connection, names: list[str]) -> dict[str, tuple[int, str]]:
@@ -102,15 +112,13 @@ def _lock_heads(connection, names: list[str]) -> dict[str, tuple[int, str]]:
     cycle. Two first seals at once would both insert a head and one would fail on its key:
     heads are made with "on conflict do nothing", then locked like any other time.
     """
-    query = (select(ChainHead.name, ChainHead.seq, ChainHead.hash).where(ChainHead.name.in_(names))
-             .order_by(ChainHead.name).with_for_update())
-    heads = {row.name: (row.seq, row.hash) for row in connection.execute(query)}
+    heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}
     missing = [name for name in names if name not in heads]
     if missing:
         insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
         connection.execute(insert(ChainHead).values([{"name": name, "seq": 0, "hash": GENESIS} for name in missing])
                            .on_conflict_do_nothing(index_elements=["name"]))
-        heads = {row.name: (row.seq, row.hash) for row in connection.execute(query)}
+        heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}
     return heads
 
 

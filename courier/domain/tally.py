@@ -5,6 +5,7 @@ Bumped in the same transaction as the events, after they are sealed into the cha
 opposite orders). A rollback takes the bumps back with everything else.
 """
 from collections import Counter
+from functools import cache
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -34,13 +35,19 @@ def _count_moves(session: Session, flush_context) -> None:
     if not changes:
         return
     connection = session.connection()
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    # The rows in one order everywhere, so two transactions never wait on each other in a cycle.
+    connection.execute(_upsert(connection.dialect.name), [
+        {"post_office_id": office, "state": str(state), "count": n} for (office, state), n in sorted(changes.items())])
+
+
+@cache
+def _upsert(dialect: str):
+    """Add `count` to the office's row for the state, making it if new: built once, as it runs on every move."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = ShipmentTally.__table__
-    # One statement for the whole flush, its rows in one order everywhere.
-    statement = insert(table).values([{"post_office_id": office, "state": str(state), "count": n}
-                                      for (office, state), n in sorted(changes.items())])
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=["post_office_id", "state"], set_={"count": table.c.count + statement.excluded.count}))
+    statement = insert(table)
+    return statement.on_conflict_do_update(index_elements=["post_office_id", "state"],
+                                           set_={"count": table.c.count + statement.excluded.count})
 
 
 def counts(session: Session, post_office_id: int) -> dict[str, int]:
