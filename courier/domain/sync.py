@@ -10,8 +10,9 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -19,6 +20,7 @@ from ..extensions import db
 from ..models import Attempt, Dossier, Outcome, Proof, ProofKind, Shipment, User
 from . import custody, images
 from .attempts import AttemptInput, AttemptInvalid, parse_attempt
+from .formatting import VIETNAM, local_today
 from .states import Action, State, after_failure
 from .storage import MediaStore
 
@@ -60,13 +62,13 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         raise SyncRejected(422, "invalid", {"attempt": "not_json"}) from error
     entry = _parse(payload)
     digest = content_digest(payload, uploads)
-    known = _find(entry.client_id)
-    if known is not None:
-        return _replay(known, digest, courier)
-    shipment = _shipment_for(courier, entry.shipment_id)
+    seen = _look_up(courier, entry)
+    if seen.known_attempt is not None:
+        return _replay(seen.known_attempt, digest, courier)
+    shipment = _check_shipment(courier, seen.shipment)
     media = _check_media(entry, uploads)
     if daily_quota is not None:
-        _check_quota(courier, media, daily_quota)
+        _check_quota(seen.media_bytes_today, media, daily_quota)
     # The files go to disk (fsynced) before any row is written, so that SQLite's write lock,
     # held from the first INSERT to the commit, does not wait for them. Files are named by
     # their hash: one whose attempt is never committed is only an unreferenced file, as
@@ -78,7 +80,7 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     db.session.add(attempt)
     _record_media(attempt, media, stored)
     with db.session.no_autoflush:  # a look-up on the way must not write the rows early
-        _move_shipment(attempt, courier, max_attempts, recorded_at)
+        _move_shipment(attempt, courier, seen.planned_courier_id, max_attempts, recorded_at)
     try:
         # One flush for the attempt, its proofs and its events: the fewest statements, and
         # the write locks (SQLite's, the chains' heads) held only from here to the commit.
@@ -120,15 +122,42 @@ def _replay(known: Attempt, digest: str, courier: User) -> SyncResult:
     return SyncResult("duplicate", known)
 
 
-def _shipment_for(courier: User, shipment_id: uuid.UUID) -> Shipment:
-    from ..services.rounds import has_been_on_round  # services sit above the domain
+@dataclass
+class _Seen:
+    shipment: Shipment | None       # locked until the commit
+    known_attempt: Attempt | None   # already stored under this client_id: a replay
+    media_bytes_today: int          # the courier's uploads since midnight in Vietnam
+    planned_courier_id: int | None = None  # the courier of the newest round it is on
 
-    # The dossier and its agency come in the same query: the agency's webhook payload needs them.
-    shipment = db.session.execute(
-        db.select(Shipment).filter_by(public_id=shipment_id)
+
+def _look_up(courier: User, entry: AttemptInput) -> _Seen:
+    from ..services.rounds import current_round_courier_id  # services sit above the domain
+
+    """What the attempt needs from the database, read by one query on every hand-over.
+
+    The shipment comes with its dossier and agency (the agency's webhook payload needs them).
+    """
+    start = datetime.combine(local_today(), time(), VIETNAM)
+    known = db.select(Attempt.id).filter_by(client_id=entry.client_id).scalar_subquery()
+    used = (db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
+            .where(Attempt.courier_id == courier.id, Attempt.received_at >= start,
+                   Attempt.received_at < start + timedelta(days=1)).scalar_subquery())
+    planned = current_round_courier_id(Shipment.id).scalar_subquery()
+    row = db.session.execute(
+        db.select(Shipment, known, used, planned).filter_by(public_id=entry.shipment_id)
         .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True))
         .with_for_update(of=Shipment)
-    ).scalar_one_or_none()
+    ).first()
+    if row is None:  # no such shipment; yet a replay is answered as one whatever it names
+        return _Seen(None, _find(entry.client_id), 0)
+    shipment, known_id, used_bytes, planned_id = row
+    return _Seen(shipment, None if known_id is None else db.session.get(Attempt, known_id), used_bytes,
+                 planned_id)
+
+
+def _check_shipment(courier: User, shipment: Shipment | None) -> Shipment:
+    from ..services.rounds import has_been_on_round  # services sit above the domain
+
     if shipment is None or shipment.post_office_id != courier.post_office_id:
         raise SyncRejected(404, "unknown_shipment")
     if shipment.holder_courier_id != courier.id and not has_been_on_round(courier, shipment):
@@ -168,20 +197,9 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
     return checked
 
 
-def _check_quota(courier: User, media: dict, daily_quota: int) -> None:
+def _check_quota(used_today: int, media: dict, daily_quota: int) -> None:
     """Refuse media past the courier's daily allowance, so one phone cannot fill the disk."""
-    from datetime import datetime, time, timedelta
-
-    from sqlalchemy import func
-
-    from .formatting import VIETNAM, local_today
-
-    start = datetime.combine(local_today(), time(), VIETNAM)
-    used = db.session.execute(
-        db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
-        .where(Attempt.courier_id == courier.id, Attempt.received_at >= start,
-               Attempt.received_at < start + timedelta(days=1))).scalar()
-    if used + sum(len(image.content) for image in media.values()) > daily_quota:
+    if used_today + sum(len(image.content) for image in media.values()) > daily_quota:
         raise SyncRejected(422, "quota_exceeded")
 
 
@@ -196,13 +214,11 @@ def _record_media(attempt: Attempt, media: dict, stored: dict) -> None:
                              size_bytes=len(image.content), width=image.width, height=image.height))
 
 
-def _move_shipment(attempt: Attempt, courier: User, max_attempts: int, at: datetime | None = None) -> None:
+def _move_shipment(attempt: Attempt, courier: User, planned_courier_id: int | None, max_attempts: int,
+                   at: datetime | None = None) -> None:
     """Move the shipment as the visit says, or flag the attempt when it no longer can."""
-    from ..services.rounds import current_round_courier
-
     shipment, details = attempt.shipment, {"attempt": str(attempt.client_id)}
-    planned = current_round_courier(shipment)
-    if shipment.holder_courier_id not in (None, courier.id) or (planned and planned.id != courier.id):
+    if shipment.holder_courier_id not in (None, courier.id) or planned_courier_id not in (None, courier.id):
         # A dispatcher gave it to someone else while this courier was offline.
         attempt.flagged_reason = "reassigned"
     if shipment.state is State.ASSIGNED:

@@ -40,10 +40,15 @@ def has_been_on_round(courier: User, shipment: Shipment) -> bool:
 
 def current_round_courier(shipment: Shipment) -> User | None:
     """The courier of the newest round the shipment is on, if any."""
-    return db.session.execute(
-        db.select(User).join(Round, Round.courier_id == User.id).join(RoundStop)
-        .where(RoundStop.shipment_id == shipment.id).order_by(Round.round_date.desc(), Round.id.desc())
-    ).scalars().first()
+    courier_id = db.session.execute(current_round_courier_id(shipment.id)).scalar()
+    return None if courier_id is None else db.session.get(User, courier_id)
+
+
+def current_round_courier_id(shipment_id):
+    """The query for the id of that courier, for a shipment's id or column (a hand-over reads it
+    with the shipment, and needs no more than the id)."""
+    return (db.select(Round.courier_id).join(RoundStop).where(RoundStop.shipment_id == shipment_id)
+            .order_by(Round.round_date.desc(), Round.id.desc()).limit(1))
 
 
 def round_payload(courier: User, max_attempts: int, bank: tuple[str, str] | None = None) -> dict:
