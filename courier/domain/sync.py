@@ -11,8 +11,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -131,28 +132,34 @@ class _Seen:
 
 
 def _look_up(courier: User, entry: AttemptInput) -> _Seen:
-    from ..services.rounds import current_round_courier_id  # services sit above the domain
-
     """What the attempt needs from the database, read by one query on every hand-over.
 
     The shipment comes with its dossier and agency (the agency's webhook payload needs them).
     """
-    start = datetime.combine(local_today(), time(), VIETNAM)
-    known = db.select(Attempt.id).filter_by(client_id=entry.client_id).scalar_subquery()
-    used = (db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
-            .where(Attempt.courier_id == courier.id, Attempt.received_at >= start,
-                   Attempt.received_at < start + timedelta(days=1)).scalar_subquery())
-    planned = current_round_courier_id(Shipment.id).scalar_subquery()
-    row = db.session.execute(
-        db.select(Shipment, known, used, planned).filter_by(public_id=entry.shipment_id)
-        .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True))
-        .with_for_update(of=Shipment)
-    ).first()
+    midnight = datetime.combine(local_today(), time(), VIETNAM)
+    row = db.session.execute(_look_up_query(), {
+        "b_shipment": entry.shipment_id, "b_client": entry.client_id, "b_courier": courier.id,
+        "b_from": midnight, "b_until": midnight + timedelta(days=1)}).first()
     if row is None:  # no such shipment; yet a replay is answered as one whatever it names
         return _Seen(None, _find(entry.client_id), 0)
     shipment, known_id, used_bytes, planned_id = row
     return _Seen(shipment, None if known_id is None else db.session.get(Attempt, known_id), used_bytes,
                  planned_id)
+
+
+@cache
+def _look_up_query():
+    """Built once: it runs on every hand-over."""
+    from ..services.rounds import current_round_courier_id  # services sit above the domain
+
+    known = db.select(Attempt.id).where(Attempt.client_id == bindparam("b_client")).scalar_subquery()
+    used = (db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
+            .where(Attempt.courier_id == bindparam("b_courier"), Attempt.received_at >= bindparam("b_from"),
+                   Attempt.received_at < bindparam("b_until")).scalar_subquery())
+    planned = current_round_courier_id(Shipment.id).scalar_subquery()
+    return (db.select(Shipment, known, used, planned).where(Shipment.public_id == bindparam("b_shipment"))
+            .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True))
+            .with_for_update(of=Shipment))
 
 
 def _check_shipment(courier: User, shipment: Shipment | None) -> Shipment:
