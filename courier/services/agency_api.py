@@ -64,21 +64,31 @@ def _box() -> webhooks.SecretBox:
     return webhooks.SecretBox(current_app.config.get("WEBHOOK_SECRET_KEY") or current_app.config["SECRET_KEY"])
 
 
-@sa_event.listens_for(Session, "before_flush")
-def _enqueue_deliveries(session: Session, flush_context, instances) -> None:
-    """Queue a delivery for each new custody event an agency with a webhook wants to hear of."""
+@sa_event.listens_for(Session, "after_flush")
+def _enqueue_deliveries(session: Session, flush_context) -> None:
+    """Queue a delivery for each new custody event an agency with a webhook wants to hear of.
+
+    Written by Core in the flush's transaction, not added to the session: the unit of work is
+    the dearest part of a hand-over, and nothing reads these rows back as objects before commit.
+    """
     new_events = [e for e in session.new if isinstance(e, Event) and e.action in webhooks.NOTIFIED_ACTIONS]
     if not new_events:
         return
-    with session.no_autoflush:  # one look-up per flush, not one per event
-        hooked = set(session.execute(db.select(Webhook.agency_id)).scalars())
+    connection = session.connection()
+    hooked = set(connection.execute(_HOOKED_AGENCIES).scalars())
+    deliveries = []
     for event in new_events:
         shipment = event.shipment
-        agency = shipment.dossier.agency if shipment and shipment.dossier else None
-        if agency is not None and agency.id in hooked:
-            delivery = _delivery_for(event, agency)
-            session.add(delivery)
-            session.info.setdefault(_UNQUEUED, []).append(delivery.event_id)
+        agency_id = shipment.dossier.agency_id if shipment and shipment.dossier else None
+        if agency_id in hooked:
+            deliveries.append(_delivery_for(event, agency_id))
+    if deliveries:
+        connection.execute(_NEW_DELIVERY, deliveries)
+        session.info.setdefault(_UNQUEUED, []).extend(delivery["event_id"] for delivery in deliveries)
+
+
+_HOOKED_AGENCIES = db.select(Webhook.agency_id)
+_NEW_DELIVERY = db.insert(WebhookDelivery.__table__)  # status, tries and times from the columns' defaults
 
 
 # Deliveries written in the session's transaction, handed to the workers once it commits.
@@ -100,13 +110,13 @@ def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_UNQUEUED, None)
 
 
-def _delivery_for(event: Event, agency: Agency) -> WebhookDelivery:
+def _delivery_for(event: Event, agency_id: int) -> dict:
     # One id per (custody event, agency), kept with the row: every try of it carries the same one.
     event_id = uuid.uuid4()
     shipment = event.shipment
     payload = webhooks.event_payload(event_id, webhooks.NOTIFIED_ACTIONS[event.action], event.created_at,
                                      shipment.dossier.code, shipment.public_id, event.to_state, event.details)
-    return WebhookDelivery(event_id=event_id, agency=agency, payload=payload)
+    return {"event_id": event_id, "agency_id": agency_id, "payload": payload}
 
 
 def example_event() -> dict:
