@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
+from sqlalchemy import func
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -52,6 +53,18 @@ def test_a_replay_returns_the_stored_result_and_changes_nothing(db, courier_clie
     assert len(attempts(db)) == 1
     assert len(db.session.execute(db.select(Event)).scalars().all()) == len(events_after_first)
     assert len(db.session.execute(db.select(Proof)).scalars().all()) == 2
+
+
+def test_a_replay_is_answered_as_one_even_when_the_days_quota_is_now_spent(app, db, courier_client, on_round):
+    body = delivered(on_round)
+    assert post(courier_client, body).status_code == 201
+    stored = db.session.execute(db.select(func.sum(Proof.size_bytes))).scalar()
+    app.config["UPLOAD_QUOTA_BYTES_PER_DAY"] = stored  # full: any new media is refused
+    replay = post(courier_client, body)
+    assert replay.status_code == 200 and replay.json["status"] == "duplicate"
+    another = post(courier_client, delivered(on_round))
+    assert another.status_code == 422 and another.json["error"] == "quota_exceeded"
+    assert len(attempts(db)) == 1
 
 
 def test_the_same_client_id_with_other_content_is_refused(db, courier_client, on_round):
