@@ -10,6 +10,7 @@ from courier.models import Dossier
 from courier.services import privacy, search
 from tests import factories
 from tests.integration.dispatch_support import listed
+from tests.integration.migration_support import old_dossiers
 
 
 
@@ -99,13 +100,7 @@ def test_migration_0007_fills_the_folded_name_of_existing_dossiers(migration_app
     with app.app_context():
         upgrade(revision="0006")
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO agency (id, code, name) VALUES (1, '000.00.17.H47', 'TTHCC')"))
-            for n, name in enumerate(names, start=1):
-                connection.execute(text(
-                    "INSERT INTO dossier (id, agency_id, code, procedure_name, applicant_name, street, ward_code,"
-                    " province_code, fee_agency, fee_postage, created_at) VALUES (:id, 1, :code, 'Thủ tục', :name,"
-                    " '1 Hùng Vương', 20341, 48, 0, 0, '2026-01-01 00:00:00')"),
-                    {"id": n, "code": f"000.00.17.H47-260101-{n:04d}", "name": name})
+            old_dossiers(connection, [{"applicant_name": name} for name in names])
         upgrade(revision="0007")
         with db.engine.connect() as connection:
             folded = connection.execute(text("SELECT applicant_name_folded FROM dossier ORDER BY id")).scalars().all()

@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 from courier.services import search as search_service
 from tests import factories
 from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, listed as found
+from tests.integration.migration_support import old_dossiers
 
 # PostgreSQL's GIN index of each column the search box looks in.
 GIN = {"code": "ix_dossier_code_trgm", "applicant_phone": "ix_dossier_applicant_phone_trgm",
@@ -168,15 +169,9 @@ def test_migration_0010_indexes_the_dossiers_already_there_and_downgrades(migrat
     with app.app_context():
         upgrade(revision="0009")
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO agency (id, code, name) VALUES (1, '000.00.17.H47', 'TTHCC')"))
-            for n, name in enumerate(names, start=1):
-                connection.execute(text(
-                    "INSERT INTO dossier (id, agency_id, code, procedure_name, applicant_name, applicant_name_folded,"
-                    " applicant_phone, street, ward_code, province_code, fee_agency, fee_postage, created_at)"
-                    " VALUES (:id, 1, :code, 'Thủ tục', :name, :folded, :phone, '1 Hùng Vương', 20341, 48, 0, 0,"
-                    " '2026-01-01 00:00:00')"),
-                    {"id": n, "code": f"000.00.17.H47-260101-{n:04d}", "name": name,
-                     "folded": search_service.fold(name), "phone": f"09051{n:05d}"})
+            old_dossiers(connection, [
+                {"applicant_name": name, "applicant_name_folded": search_service.fold(name),
+                 "applicant_phone": f"09051{n:05d}"} for n, name in enumerate(names, start=1)])
         upgrade(revision="0010")
         with db.engine.begin() as connection:
             assert indexed(connection, "applicant_name_folded", "xuan khue") == [3]

@@ -6,6 +6,7 @@ from courier.domain import custody, tally
 from courier.domain.states import Action
 from courier.models import Shipment
 from tests import factories
+from tests.integration.migration_support import old_dossiers
 
 
 def counted(db, office) -> dict[str, int]:
@@ -62,13 +63,9 @@ def test_migration_0009_counts_the_shipments_already_there(migration_app):
         with db.engine.begin() as connection:
             connection.execute(text("INSERT INTO post_office (id, code, name, ward_code, province_code) "
                                     "VALUES (1, 'BC-1', 'Bưu cục', 20341, 48)"))
-            connection.execute(text("INSERT INTO agency (id, code, name) VALUES (1, '000.00.17.H47', 'TTHCC')"))
-            for n, state in enumerate(["received", "received", "delivered"], start=1):
-                connection.execute(text(
-                    "INSERT INTO dossier (id, agency_id, code, procedure_name, applicant_name, applicant_name_folded,"
-                    " street, ward_code, province_code, fee_agency, fee_postage, created_at) VALUES (:id, 1, :code,"
-                    " 'Thủ tục', 'An', 'an', '1 Hùng Vương', 20341, 48, 0, 0, '2026-01-01 00:00:00')"),
-                    {"id": n, "code": f"000.00.17.H47-260101-{n:04d}"})
+            states = ["received", "received", "delivered"]
+            old_dossiers(connection, [{"applicant_name": "An", "applicant_name_folded": "an"} for _ in states])
+            for n, state in enumerate(states, start=1):
                 connection.execute(text(
                     "INSERT INTO shipment (id, public_id, dossier_id, direction, state, attempts_count,"
                     " post_office_id, created_at, updated_at) VALUES (:id, :uuid, :id, 'deliver_result', :state,"
