@@ -234,7 +234,8 @@ def _generate(db, count: int) -> list[tuple[int, uuid.UUID]]:
             "created_at": now, **extra} for n in ids])
         rows = [{"id": n, "public_id": uuid.uuid4(), "dossier_id": n, "direction": "deliver_result",
                  "state": State.OUT_FOR_DELIVERY, "attempts_count": 0, "post_office_id": office.id,
-                 "holder_courier_id": couriers[n % COURIERS].id, "created_at": now, "updated_at": now}
+                 "holder_courier_id": couriers[n % COURIERS].id, "due_date": today, "created_at": now,
+                 "updated_at": now}
                 for n in ids]
         connection.execute(insert(Shipment), rows)
         connection.execute(insert(RoundStop), [{

@@ -37,6 +37,9 @@ class Action(StrEnum):
 
 
 TERMINAL = frozenset({State.DELIVERED, State.RETURNED, State.CANCELLED})
+# Still to go out from the office: a failed one waits there for its next visit (the board's
+# "due and not out" list, and the partial index that answers it: models.shipment).
+NOT_YET_OUT = (State.REGISTERED, State.RECEIVED, State.ASSIGNED, State.FAILED_ATTEMPT)
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {

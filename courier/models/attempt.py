@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +40,9 @@ class IdCheck(StrEnum):
     OVERRIDDEN = "overridden"        # mismatch, handed over anyway with a reason
 
 
+_NEEDS_A_LOOK_SQL = f"flagged_reason IS NOT NULL OR outcome = '{Outcome.FAILED}'"
+
+
 class Attempt(db.Model):
     """One visit to hand a shipment over, delivered or failed.
 
@@ -54,7 +57,11 @@ class Attempt(db.Model):
         CheckConstraint("fee_agency_collected >= 0 AND fee_postage_collected >= 0",
                         name="collected_not_negative"),
         Index("ix_attempt_courier_received", "courier_id", "received_at"),  # last sync per courier
-        Index("ix_attempt_received_at", "received_at"),  # the board's failures queue: the week's visits, newest first
+        Index("ix_attempt_received_at", "received_at"),  # reports and the media purge, by when received
+        # The board's failures queue, newest first: only the visits a dispatcher must look at, so
+        # the newest fifty of an office are the next hundred or so entries, not a week's visits (0011).
+        Index("ix_attempt_needs_a_look", "received_at", "id",
+              postgresql_where=text(_NEEDS_A_LOOK_SQL), sqlite_where=text(_NEEDS_A_LOOK_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +99,12 @@ class Attempt(db.Model):
     shipment: Mapped[Shipment] = relationship()
     courier: Mapped[User] = relationship()
     proofs: Mapped[list["Proof"]] = relationship(back_populates="attempt", order_by="Proof.id")
+
+    @classmethod
+    def needs_a_look(cls):
+        """A flagged or failed visit, as ix_attempt_needs_a_look's WHERE says (SQLite uses a partial
+        index only for a query that repeats its WHERE; a bound value there is taken as equal)."""
+        return cls.flagged_reason.is_not(None) | (cls.outcome == Outcome.FAILED)
 
 
 class ProofKind(StrEnum):

@@ -11,11 +11,9 @@ from .types import UTCDateTime, utcnow
 
 
 # Indexes of one database only (migration 0010), which the models cannot describe: PostgreSQL's
-# trigram GIN indexes on the code and the phone, and (id, due_date) for the board's "due and not
-# out" list, read without the rows; SQLite's FTS5 table `dossier_search` for the search box (with
-# the tables FTS5 keeps its index in, dossier_search_*), kept in step by triggers.
-ONE_DATABASE_ONLY = ("ix_dossier_code_trgm", "ix_dossier_applicant_phone_trgm", "ix_dossier_id_due_date",
-                     "dossier_search")
+# trigram GIN indexes on the code and the phone; SQLite's FTS5 table `dossier_search` for the
+# search box (with the tables FTS5 keeps its index in, dossier_search_*), kept in step by triggers.
+ONE_DATABASE_ONLY = ("ix_dossier_code_trgm", "ix_dossier_applicant_phone_trgm", "dossier_search")
 
 
 def described_by_the_models(name: str | None, type_: str, _parents: dict) -> bool:

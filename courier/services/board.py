@@ -9,10 +9,8 @@ from ..domain import tally
 from ..domain.formatting import local_today
 from ..domain.states import State
 from ..extensions import db
-from ..models import Attempt, Dossier, Event, Outcome, Role, Round, RoundStop, Shipment, User
-
-# Due shipments that have not left the office yet (a failed one waits for its next visit).
-NOT_YET_OUT = (State.REGISTERED, State.RECEIVED, State.ASSIGNED, State.FAILED_ATTEMPT)
+from ..models import Attempt, Event, Role, Round, RoundStop, Shipment, User
+from ..models.shipment import not_yet_out
 
 
 @dataclass
@@ -66,16 +64,11 @@ def office_summary(post_office_id: int, limit: int = 50) -> OfficeSummary:
     # Kept as shipments move (domain/tally.py): counting a million rows per load is too slow.
     counts.update({State(state): n for state, n in tally.counts(db.session, post_office_id).items()})
     today = local_today()
+    # Read in order from ix_shipment_due_not_out: the first `limit` entries are the answer.
     due = db.session.execute(
-        db.select(Shipment).join(Dossier)
-        .where(Shipment.post_office_id == post_office_id, Shipment.state.in_(NOT_YET_OUT),
-               Dossier.due_date <= today)
-        .options(joinedload(Shipment.dossier))
-        # coalesce(d, d) is d, but no index yields it in order: otherwise PostgreSQL walks
-        # ix_dossier_due_date through every past-due dossier (nearly all of them, 3.5 s at a
-        # million) looking for the few not yet out, instead of starting from those. Their due
-        # dates come from ix_dossier_id_due_date on PostgreSQL, not the dossier rows (0010).
-        .order_by(func.coalesce(Dossier.due_date, Dossier.due_date), Shipment.id).limit(limit)
+        db.select(Shipment).where(Shipment.post_office_id == post_office_id, not_yet_out(),
+                                  Shipment.due_date <= today)
+        .options(joinedload(Shipment.dossier)).order_by(Shipment.due_date, Shipment.id).limit(limit)
     ).scalars().all()
     return OfficeSummary(counts=counts, due_today=list(due), couriers=courier_days(post_office_id, today),
                          day=today, concerns=concerns(post_office_id))
@@ -86,7 +79,7 @@ def concerns(post_office_id: int, days: int = 7, limit: int = 50) -> list[Concer
     since = datetime.now(timezone.utc) - timedelta(days=days)
     # Each kind's newest `limit` only: a busy office has thousands of failed visits a week,
     # and the newest `limit` of both lists together are among these. Both are read newest
-    # first through ix_event_action_created and ix_attempt_received_at, not office-wide.
+    # first through ix_event_action_created and ix_attempt_needs_a_look, not office-wide.
     disputes = db.session.execute(
         db.select(Event).join(Shipment).where(_unindexed(Shipment.post_office_id) == post_office_id,
                                               Event.action == "citizen_disputed", Event.created_at >= since)
@@ -95,7 +88,7 @@ def concerns(post_office_id: int, days: int = 7, limit: int = 50) -> list[Concer
     visits = db.session.execute(
         db.select(Attempt).join(Shipment).where(
             _unindexed(Shipment.post_office_id) == post_office_id, Attempt.received_at >= since,
-            (Attempt.flagged_reason.is_not(None)) | (Attempt.outcome == Outcome.FAILED))
+            Attempt.needs_a_look())
         .options(joinedload(Attempt.shipment).joinedload(Shipment.dossier))
         .order_by(Attempt.received_at.desc(), Attempt.id.desc()).limit(limit)).scalars().all()
     found = [Concern("citizen_disputed", e.shipment, e.created_at, (e.details or {}).get("comment")) for e in disputes]

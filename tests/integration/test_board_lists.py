@@ -1,0 +1,163 @@
+"""The board's two lists, "due and not out" and the failures queue, and the partial indexes that answer them.
+
+Each reads a partial index (migration 0011): the shipments not yet out by the
+copy of their dossier's due date, and the visits a dispatcher must look at.
+Each test runs on the suite's database (DATABASE_URL set → PostgreSQL).
+"""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import event, inspect, text
+
+from courier.domain import custody
+from courier.domain.formatting import local_today
+from courier.domain.states import Action
+from courier.models import Attempt, Dossier, Outcome, Shipment
+from courier.services import board
+from tests import factories
+from tests.integration.dispatch_support import SHIPMENT_LINK, elsewhere, received
+from tests.integration.migration_support import old_dossiers
+
+TODAY = local_today()
+
+
+def section(html: str, heading: str) -> list[str]:
+    """The shipment links under one of the board's headings, in the order shown."""
+    part = html.split(heading, 1)[1].split("<h2", 1)[0]
+    return SHIPMENT_LINK.findall(part)
+
+
+def due_list(client) -> list[str]:
+    return section(client.get("/dispatch/").get_data(as_text=True), "Đến hạn trả hôm nay hoặc quá hạn")
+
+
+def link(shipment) -> str:
+    return str(shipment.public_id)
+
+
+def stored_due_date(db, shipment):
+    return db.session.execute(text("SELECT due_date FROM shipment WHERE id = :id"), {"id": shipment.id}).scalar()
+
+
+def test_a_shipment_keeps_its_dossiers_due_date_whichever_changes(db, office):
+    shipment = factories.shipment(office, due_date=TODAY)
+    db.session.commit()
+    assert str(stored_due_date(db, shipment)) == TODAY.isoformat()
+    dossier_id = shipment.dossier_id
+    db.session.expire_all()
+    # The dossier alone is loaded and changed: its shipment's copy follows.
+    db.session.get(Dossier, dossier_id).due_date = TODAY + timedelta(days=3)
+    db.session.commit()
+    assert str(stored_due_date(db, shipment)) == (TODAY + timedelta(days=3)).isoformat()
+    # Both loaded: the loaded shipment is told too, without reading it again.
+    loaded = db.session.get(Shipment, shipment.id)
+    loaded.dossier.due_date = None
+    db.session.flush()
+    assert loaded.due_date is None and stored_due_date(db, shipment) is None
+
+
+def test_due_and_not_out_lists_the_earliest_due_first_and_follows_a_changed_date(db, client, office, users, auth):
+    dispatcher = users["dispatcher"]
+    later = received(office, dispatcher, due_date=TODAY, applicant_name="Hạn Hôm Nay")
+    earlier = factories.shipment(office, due_date=TODAY - timedelta(days=2), applicant_name="Quá Hạn Hai Ngày")
+    failed = received(office, dispatcher, due_date=TODAY - timedelta(days=1), applicant_name="Lần Trước Vắng")
+    for action in (Action.ASSIGN, Action.DISPATCH, Action.FAIL):
+        custody.apply(failed, action, max_attempts=3, courier=users["courier"])
+    gone = received(office, dispatcher, due_date=TODAY - timedelta(days=5), applicant_name="Đang Đi Phát")
+    for action in (Action.ASSIGN, Action.DISPATCH):
+        custody.apply(gone, action, max_attempts=3, courier=users["courier"])
+    not_yet = factories.shipment(office, due_date=TODAY + timedelta(days=1), applicant_name="Hạn Ngày Mai")
+    factories.shipment(elsewhere(db)["office"], due_date=TODAY - timedelta(days=9))
+    db.session.commit()
+    auth.login(dispatcher.username)
+    assert due_list(client) == [link(earlier), link(failed), link(later)]
+    # The agency brings tomorrow's due date forward to yesterday.
+    not_yet.dossier.due_date = TODAY - timedelta(days=1)
+    db.session.commit()
+    assert due_list(client) == [link(earlier), link(failed), link(not_yet), link(later)]
+
+
+def test_the_failures_queue_shows_the_weeks_failed_and_flagged_visits_newest_first(db, client, office, users, auth):
+    now = datetime.now(timezone.utc)
+
+    def visit(outcome, hours_ago, office=office, flagged=None):
+        shipment = factories.shipment(office, applicant_name=f"Khách {uuid.uuid4().hex[:6]}")
+        db.session.add(Attempt(client_id=uuid.uuid4(), shipment=shipment, courier=users["courier"],
+                               outcome=outcome, failure_reason="absent" if outcome is Outcome.FAILED else None,
+                               captured_at=now - timedelta(hours=hours_ago),
+                               received_at=now - timedelta(hours=hours_ago), flagged_reason=flagged,
+                               content_digest="0" * 64))
+        return shipment
+
+    failed = visit(Outcome.FAILED, 2)
+    flagged = visit(Outcome.DELIVERED, 1, flagged="shipment_cancelled")
+    older_failed = visit(Outcome.FAILED, 30)
+    visit(Outcome.DELIVERED, 3)                       # a plain hand-over: nothing to look at
+    visit(Outcome.FAILED, 24 * 8)                     # over a week ago
+    visit(Outcome.FAILED, 1, office=elsewhere(db)["office"])    # another office's
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    html = client.get("/dispatch/").get_data(as_text=True)
+    queue = html.split('class="list concerns"', 1)[1].split("</table>", 1)[0]
+    assert SHIPMENT_LINK.findall(queue) == [link(flagged), link(failed), link(older_failed)]
+    assert "concern-flagged" in queue and queue.count("concern-failed") == 2
+
+
+def board_statements(db, office) -> dict[str, tuple]:
+    """The board's queries for the two lists, as it sends them, with their parameters."""
+    sent = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        board.office_summary(office.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return {"due": next(s for s in sent if "shipment.due_date <=" in s[0]),
+            "visits": next(s for s in sent if s[0].lstrip().startswith("SELECT attempt."))}
+
+
+@pytest.mark.parametrize("query, index", [("due", "ix_shipment_due_not_out"), ("visits", "ix_attempt_needs_a_look")])
+def test_each_list_is_read_from_its_partial_index_on_sqlite(db, office, query, index):
+    """What keeps the board fast at a million shipments (bench/dispatch.py). SQLite uses a partial
+    index only when the query's WHERE repeats the index's, so how the board writes it decides."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL proves the index's WHERE from the query's however it is written, and "
+                    "what its planner picks on a near-empty table says nothing: make bench measures it")
+    statement, parameters = board_statements(db, office)[query]
+    with db.engine.connect() as connection:
+        plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+    assert f"USING INDEX {index}" in plan, plan
+
+
+def test_migration_0011_copies_the_due_dates_and_downgrades(migration_app):
+    from courier.extensions import db
+
+    with migration_app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO post_office (id, code, name, ward_code, province_code) "
+                                    "VALUES (1, 'BC-1', 'Bưu cục', 20341, 48)"))
+            old_dossiers(connection, [{"applicant_name": "An", "applicant_name_folded": "an", "due_date": due}
+                                      for due in ("2026-11-20", None)])
+            for n in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO shipment (id, public_id, dossier_id, direction, state, attempts_count,"
+                    " post_office_id, created_at, updated_at) VALUES (:id, :uuid, :id, 'deliver_result', 'received',"
+                    " 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+                    {"id": n, "uuid": f"00000000-0000-0000-0000-00000000000{n}"})
+        upgrade(revision="0011")
+        with db.engine.connect() as connection:
+            copied = connection.execute(text("SELECT id, due_date FROM shipment ORDER BY id")).all()
+        assert [(n, due and str(due)) for n, due in copied] == [(1, "2026-11-20"), (2, None)]
+        assert "ix_shipment_due_not_out" in {i["name"] for i in inspect(db.engine).get_indexes("shipment")}
+        downgrade(revision="0010")
+        assert "due_date" not in {c["name"] for c in inspect(db.engine).get_columns("shipment")}
+        assert "ix_attempt_needs_a_look" not in {i["name"] for i in inspect(db.engine).get_indexes("attempt")}
+        with db.engine.connect() as connection:   # the shipments are still there
+            assert connection.execute(text("SELECT count(*) FROM shipment")).scalar() == 2
+        db.engine.dispose()
