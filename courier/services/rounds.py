@@ -40,8 +40,9 @@ def has_been_on_round(courier: User, shipment: Shipment) -> bool:
 
 def current_round_courier(shipment: Shipment) -> User | None:
     """The courier of the newest round the shipment is on, if any."""
-    courier_id = db.session.execute(current_round_courier_id(shipment.id)).scalar()
-    return None if courier_id is None else db.session.get(User, courier_id)
+    return db.session.execute(
+        db.select(User).where(User.id == current_round_courier_id(shipment.id).scalar_subquery())
+    ).scalar_one_or_none()
 
 
 def current_round_courier_id(shipment_id):
