@@ -13,12 +13,11 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from sqlalchemy import bindparam, event as sa_event, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import ChainHead, Event, Proof
+from ..models.types import upsert_insert
 
 GENESIS = "0" * 64
 EVENT_FIELDS = ("id", "shipment_id", "actor_id", "actor_label", "action", "from_state", "to_state",
@@ -115,7 +114,7 @@ def _lock_heads(connection, names: list[str]) -> dict[str, tuple[int, str]]:
     heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}
     missing = [name for name in names if name not in heads]
     if missing:
-        insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_insert(connection.dialect.name)
         connection.execute(insert(ChainHead).values([{"name": name, "seq": 0, "hash": GENESIS} for name in missing])
                            .on_conflict_do_nothing(index_elements=["name"]))
         heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}

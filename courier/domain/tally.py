@@ -8,12 +8,11 @@ from collections import Counter
 from functools import cache
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from . import chain  # noqa: F401  (imported first: its flush listener must run before this one)
 from ..models import Event, ShipmentTally
+from ..models.types import upsert_insert
 
 
 def deltas(events) -> Counter:
@@ -43,9 +42,8 @@ def _count_moves(session: Session, flush_context) -> None:
 @cache
 def _upsert(dialect: str):
     """Add `count` to the office's row for the state, making it if new: built once, as it runs on every move."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = ShipmentTally.__table__
-    statement = insert(table)
+    statement = upsert_insert(dialect)(table)
     return statement.on_conflict_do_update(index_elements=["post_office_id", "state"],
                                            set_={"count": table.c.count + statement.excluded.count})
 

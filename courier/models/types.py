@@ -2,7 +2,14 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
+
+
+def upsert_insert(dialect_name: str):
+    """The dialect's `insert`, the one with ON CONFLICT (both databases have it; Core's has not)."""
+    return postgresql_insert if dialect_name == "postgresql" else sqlite_insert
 
 
 class UTCDateTime(TypeDecorator):
