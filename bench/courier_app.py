@@ -232,6 +232,7 @@ def bench_courier_phone() -> None:
         server = LiveServer(app.config["SQLALCHEMY_DATABASE_URI"], folder)
         server.start()
         try:
+            _bench_round_api(server.url, username)
             with sync_playwright() as playwright:
                 device = playwright.devices["Pixel 7"]
                 browser = playwright.chromium.launch(
@@ -246,6 +247,30 @@ def bench_courier_phone() -> None:
                     browser.close()
         finally:
             server.stop()
+
+
+def _bench_round_api(base_url: str, username: str, repeat: int = 40) -> None:
+    """The round the phone downloads, timed from outside the server: its share of "usable"."""
+    import time
+
+    import requests
+
+    from bench.common import percentile
+    from tests import factories
+
+    client = requests.Session()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base_url}/login").text).group(1)
+    client.post(f"{base_url}/login", data={"username": username, "password": factories.PASSWORD,
+                                           "csrf_token": token}, allow_redirects=False)
+    timings = []
+    for n in range(repeat + 5):
+        started = time.perf_counter()
+        answer = client.get(f"{base_url}/api/v1/courier/round", headers={"Accept": "application/json"})
+        if n >= 5:  # the first ones warm the worker up
+            timings.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200 and len(answer.json()["stops"]) == STOPS, answer.status_code
+    report(f"courier round API, {STOPS} stops (sqlite, gunicorn 1 worker)",
+           f"p50 {percentile(timings, 50):.0f} / p95 {percentile(timings, 95):.0f} ms")
 
 
 def _phone_day(browser, page, username: str, folder: Path) -> None:

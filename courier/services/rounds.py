@@ -2,6 +2,8 @@
 import uuid
 
 from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import formatting, vietqr
 from ..domain.addresses import UnknownDivision, ward
@@ -61,7 +63,7 @@ def round_payload(courier: User, max_attempts: int, bank: tuple[str, str] | None
             "id": str(round_.public_id), "date": round_.round_date.isoformat(),
             "date_label": formatting.format_date(round_.round_date), "version": round_.version,
         },
-        "stops": [] if round_ is None else [_stop(stop, bank) for stop in round_.stops],
+        "stops": [] if round_ is None else _stops(round_, bank),
         "failure_reasons": [{"code": str(code), "label": str(label)}
                             for code, label in FAILURE_REASON_LABELS.items()],
         "max_attempts": max_attempts,
@@ -69,7 +71,18 @@ def round_payload(courier: User, max_attempts: int, bank: tuple[str, str] | None
     }
 
 
-def _stop(stop: RoundStop, bank: tuple[str, str] | None = None) -> dict:
+def _stops(round_: Round, bank: tuple[str, str] | None) -> list[dict]:
+    """The round's stops, read in four queries however many there are (not four per stop)."""
+    stops = db.session.execute(
+        db.select(RoundStop).where(RoundStop.round_id == round_.id).order_by(RoundStop.position)
+        .options(joinedload(RoundStop.shipment, innerjoin=True).joinedload(Shipment.dossier, innerjoin=True)
+                 .options(joinedload(Dossier.agency, innerjoin=True), selectinload(Dossier.authorised_persons)))
+    ).scalars().all()
+    notes = _latest_citizen_notes([stop.shipment_id for stop in stops])
+    return [_stop(stop, notes.get(stop.shipment_id), bank) for stop in stops]
+
+
+def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | None = None) -> dict:
     shipment, dossier = stop.shipment, stop.shipment.dossier
     ward_name = _ward_name(dossier.ward_code)
     return {
@@ -90,7 +103,7 @@ def _stop(stop: RoundStop, bank: tuple[str, str] | None = None) -> dict:
              "expected_id_tail": person.expected_id_tail} for person in dossier.authorised_persons],
         "attempts_count": shipment.attempts_count,
         "citizen_token_hash": shipment.citizen_token_hash,
-        "citizen_note": _latest_citizen_note(shipment),
+        "citizen_note": citizen_note,
         # Prepared here, while online, so the transfer QR shows at the door without signal.
         "vietqr": _transfer_qr(bank, dossier),
     }
@@ -105,14 +118,17 @@ def _transfer_qr(bank: tuple[str, str] | None, dossier: Dossier) -> str | None:
         return None
 
 
-def _latest_citizen_note(shipment: Shipment) -> str | None:
-    """What the citizen asked the courier through their link (e.g. a convenient time), if anything."""
+def _latest_citizen_notes(shipment_ids: list[int]) -> dict[int, str]:
+    """What each citizen last asked the courier through their link (e.g. a convenient time),
+    by shipment id; shipments with no note are left out."""
     from .tracking import NOTE
 
-    note = db.session.execute(
-        db.select(Event).filter_by(shipment_id=shipment.id, action=NOTE).order_by(Event.id.desc())
-    ).scalars().first()
-    return note.details.get("note") if note else None
+    if not shipment_ids:
+        return {}
+    newest = (db.select(func.max(Event.id)).where(Event.shipment_id.in_(shipment_ids), Event.action == NOTE)
+              .group_by(Event.shipment_id))
+    rows = db.session.execute(db.select(Event.shipment_id, Event.details).where(Event.id.in_(newest)))
+    return {shipment_id: (details or {}).get("note") for shipment_id, details in rows}
 
 
 def _ward_name(code: int) -> str:
@@ -167,6 +183,7 @@ def reorder(courier: User, round_id: str, shipment_ids: list[str]) -> Round:
     """Put the courier's round in the courier's order; the caller commits."""
     round_ = db.session.execute(
         db.select(Round).filter_by(public_id=_as_uuid(str(round_id)), courier_id=courier.id)
+        .options(selectinload(Round.stops).joinedload(RoundStop.shipment, innerjoin=True))
     ).scalar_one_or_none()
     if round_ is None:
         raise OrderRejected(_("Không tìm thấy tuyến phát này."))

@@ -2,6 +2,7 @@
 import hashlib
 
 import pytest
+from sqlalchemy import event
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -49,6 +50,46 @@ def test_the_round_has_everything_for_an_offline_day(client, auth, users, day):
         {"full_name": "Huỳnh Thị Lan", "relationship": "vợ", "expected_id_tail": None}]
     assert {"code": "absent", "label": "Người nhận vắng nhà"} in body["failure_reasons"]
     assert body["max_attempts"] == 3
+
+
+def test_each_stop_carries_its_citizens_latest_note(db, client, auth, users, day):
+    first, second = day["shipments"]
+    custody.note(first, "citizen_note", actor_label="citizen", details={"note": "Gọi trước 30 phút"})
+    custody.note(first, "citizen_note", actor_label="citizen", details={"note": "Sau 17 giờ giúp tôi"})
+    custody.note(second, "attempt_flagged", details={"reason": "reassigned"})  # not the citizen's
+    db.session.commit()
+    auth.login(users["courier"].username)
+    stops = client.get("/api/v1/courier/round").json["stops"]
+    assert [stop["citizen_note"] for stop in stops] == ["Sau 17 giờ giúp tôi", None]
+
+
+def _round_statements(db, client) -> tuple[int, dict]:
+    statements = []
+    count = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        body = client.get("/api/v1/courier/round").json
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements), body
+
+
+def test_a_longer_round_is_read_in_no_more_queries(db, office, client, auth, users, day):
+    """A round of sixty stops must not cost the phone sixty times the database's work."""
+    auth.login(users["courier"].username)
+    short, body = _round_statements(db, client)
+    assert len(body["stops"]) == 2
+    round_ = db.session.get(Round, day["round"].id)
+    for position in range(2, 14):
+        shipment = factories.shipment(office, applicant_name=f"Người nhận {position}")
+        shipment.dossier.authorised_persons.append(AuthorisedPerson(full_name="Lê Văn Tâm"))
+        custody.note(shipment, "citizen_note", actor_label="citizen", details={"note": f"Ghi chú {position}"})
+        round_.stops.append(RoundStop(shipment=shipment, position=position))
+    db.session.commit()
+    longer, body = _round_statements(db, client)
+    assert len(body["stops"]) == 14 and body["stops"][13]["citizen_note"] == "Ghi chú 13"
+    assert body["stops"][13]["authorised_persons"][0]["full_name"] == "Lê Văn Tâm"
+    assert longer == short
 
 
 def test_a_courier_with_no_round_today_gets_an_empty_day(db, office, client, auth):
