@@ -54,6 +54,7 @@ USER_AGENT = "courier-bench/1"  # the session is bound to the login's user agent
 PASSWORD = "mat-khau-do-tai-1"
 PATH = "/api/v1/courier/attempts"
 TARGET_RATE, TARGET_P95, TARGET_RATIO = 240, 150, 0.5
+CEILING_RATE = 1500  # requests a second that a level's records are sized for, at most
 
 
 @dataclass
@@ -110,8 +111,8 @@ def bench_handover_load(kinds: list[str]) -> dict:
                 report(f"    first error ({kind}, {result.connections})", result.sample[:120])
     for result in results["ceiling"]:
         report(f"  bare Flask ceiling, {result.connections} connections",
-               f"{result.rate:.0f}/s, p50 {result.p50_ms:.0f} p95 {result.p95_ms:.0f} ms, {result.errors} errors "
-               f"(load {result.load:.1f})")
+               f"{result.rate:.0f}/s, p50 {result.p50_ms:.0f} p95 {result.p95_ms:.0f} ms, {result.errors} errors"
+               f"{', RAN OUT of records' if result.exhausted else ''} (load {result.load:.1f})")
     for kind in kinds:
         for result in results[kind]:
             top = ceiling.get(result.connections)
@@ -305,7 +306,9 @@ def _run_ceiling(work: Path, offset: int) -> list[LoadResult]:
     (folder / "uploads").mkdir(parents=True)
     env = dict(os.environ, CEILING_UPLOAD_DIR=str(folder / "uploads"))
     sessions = {0: ("x" * 180, "y" * 90)}  # about the size of the real cookie and token; not checked
-    pool = [(sessions[0], str(uuid.uuid4()), n) for n in range(SHIPMENTS)]
+    # Records cost nothing here (any id will do): as many as a level may take, so a fast machine's
+    # ceiling never runs out (at 800/s, SHIPMENTS would not last two levels).
+    pool = [(sessions[0], str(uuid.uuid4()), n) for n in range(len(CONNECTIONS) * SECONDS * CEILING_RATE)]
     with _gunicorn(["bench.ceiling_app:app"], env, folder) as server:
         return _levels(server, pool, work, offset)
 
@@ -321,8 +324,8 @@ def _levels(server: Server, pool: list, work: Path, offset: int) -> list[LoadRes
         folder = work / f"run-{connections}"
         folder.mkdir(exist_ok=True)
         shutil.copy(work / "photo.jpg", folder / "photo.jpg")
-        # At most 1,500/s worth for this level (files with a signature each take time to write).
-        taken, pool = pool[:SECONDS * 1500], pool[SECONDS * 1500:]
+        # At most CEILING_RATE/s worth for this level (files with a signature each take time to write).
+        taken, pool = pool[:SECONDS * CEILING_RATE], pool[SECONDS * CEILING_RATE:]
         share = len(taken) // WRK_THREADS
         slices = [taken[i * share:(i + 1) * share] for i in range(WRK_THREADS)]
         for index, records in enumerate(slices):
