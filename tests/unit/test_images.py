@@ -68,3 +68,18 @@ def test_a_small_jpeg_with_metadata_is_still_rewritten():
     exif[0x010F] = "PhoneMaker"
     with_exif = media.photo_jpeg(640, 480, quality=60, exif=exif.tobytes())
     assert b"PhoneMaker" not in reencode_photo(with_exif).content
+
+
+def test_ink_counts_what_is_dark_once_laid_on_white_paper():
+    """Black, dark grey and half-transparent black count; light grey and faint black do not."""
+    pad = Image.new("RGBA", (100, 10), (0, 0, 0, 0))  # 1,000 pixels, transparent
+    strokes = [((0, 0, 0, 255), 10), ((150, 150, 150, 255), 10), ((0, 0, 0, 100), 10),  # ink: 30
+               ((220, 220, 220, 255), 10), ((0, 0, 0, 50), 10)]  # on white: 220 and 205, not ink
+    x = 0
+    for colour, width in strokes:
+        for dx in range(width):
+            pad.putpixel((x + dx, 5), colour)
+        x += width
+    out = io.BytesIO()
+    pad.save(out, "PNG")
+    assert ink_ratio(out.getvalue()) == pytest.approx(30 / 1000)
