@@ -484,19 +484,27 @@ def _first_dqt_tail(jpeg: bytes) -> int:
 class SignatureMaker:
     """Signature PNGs as the pad exports them (IHDR, IDAT, IEND), each one with a few pixels of its own.
 
+    As large as the phone's: the pad is 100 % × 200 CSS px, on a Pixel 7 (412 px wide, device pixel
+    ratio 2.625) about 1000 × 525 pixels, with a name written across it in anti-aliased strokes.
+    The server decodes every pixel of it for the ink check, so a small one would flatter the figures.
     The strokes are compressed once; each variant only adds its last row, so thousands cost little.
     """
 
-    WIDTH, HEIGHT = 600, 200
+    WIDTH, HEIGHT = 1000, 525
 
     def __init__(self):
+        import math
+
         from PIL import Image, ImageDraw
 
-        image = Image.new("RGBA", (self.WIDTH, self.HEIGHT), (0, 0, 0, 0))
-        pen = ImageDraw.Draw(image)
-        for n in range(3):
-            y = 40 + n * 45
-            pen.line([(30, y), (200, y + 30), (380, y - 10), (560, y + 20)], fill=(0, 0, 0, 255), width=4)
+        # Drawn at twice the size and scaled down, as a browser smooths a stroke's edges.
+        large = Image.new("RGBA", (self.WIDTH * 2, self.HEIGHT * 2), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(large)
+        for stroke, (start, end) in enumerate(((80, 420), (440, 700), (730, 940))):
+            points = [(2 * x, 2 * (260 + 110 * math.sin(x / 21 + stroke) + 45 * math.sin(x / 6)))
+                      for x in range(start, end, 3)]
+            pen.line(points, fill=(0, 0, 0, 255), width=9, joint="curve")
+        image = large.resize((self.WIDTH, self.HEIGHT), Image.LANCZOS)
         raw = image.tobytes()
         stride = self.WIDTH * 4
         self.prefix = zlib.compressobj(6)
