@@ -39,7 +39,9 @@ def bench_handover_sizes() -> None:
     width, height = figures["photo_px"]
     report("photo from the hand-over test", f"{figures['photo_bytes'] / 1024:.0f} KiB, {width}×{height}",
            "≤ 150 KB, ≤ 1280 px")
-    report("signature from the hand-over test", f"{figures['signature_bytes'] / 1024:.1f} KiB")
+    pixels = "×".join(str(side) for side in figures.get("signature_px", []))  # older files lack it
+    report("signature from the hand-over test", f"{figures['signature_bytes'] / 1024:.1f} KiB"
+           + (f", {pixels}" if pixels else ""))
     report("taps for a standard hand-over", str(figures["taps"]), "≤ 6")
 
 

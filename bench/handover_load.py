@@ -485,12 +485,13 @@ class SignatureMaker:
     """Signature PNGs as the pad exports them (IHDR, IDAT, IEND), each one with a few pixels of its own.
 
     As large as the phone's: the pad is 100 % × 200 CSS px, on a Pixel 7 (412 px wide, device pixel
-    ratio 2.625) about 1000 × 525 pixels, with a name written across it in anti-aliased strokes.
-    The server decodes every pixel of it for the ink check, so a small one would flatter the figures.
+    ratio 2.625) about 1000 × 525 pixels, which the app scales to 600 px wide (static/js/courier/
+    signature.js), with a name written across it in anti-aliased strokes. The server decodes every
+    pixel of it for the ink check, so a smaller one would flatter the figures.
     The strokes are compressed once; each variant only adds its last row, so thousands cost little.
     """
 
-    WIDTH, HEIGHT = 1000, 525
+    WIDTH, HEIGHT = 600, 315
 
     def __init__(self):
         import math
@@ -498,7 +499,7 @@ class SignatureMaker:
         from PIL import Image, ImageDraw
 
         # Drawn at twice the size and scaled down, as a browser smooths a stroke's edges.
-        large = Image.new("RGBA", (self.WIDTH * 2, self.HEIGHT * 2), (0, 0, 0, 0))
+        large = Image.new("RGBA", (1000 * 2, 525 * 2), (0, 0, 0, 0))
         pen = ImageDraw.Draw(large)
         for stroke, (start, end) in enumerate(((80, 420), (440, 700), (730, 940))):
             points = [(2 * x, 2 * (260 + 110 * math.sin(x / 21 + stroke) + 45 * math.sin(x / 6)))

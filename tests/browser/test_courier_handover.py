@@ -1,15 +1,15 @@
 """The courier's hand-over on a phone, online: proof captured, checked on the phone, stored once."""
-import io
 import json
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-from courier.models import Attempt, Proof, ProofKind
-from tests.browser.conftest import (camera_jpeg, collect_console_errors, courier_round, draw_signature,
-                                    open_courier_app, screenshot)
+from courier.domain.images import ink_ratio
+from courier.domain.storage import MediaStore
+from courier.models import Attempt, ProofKind
+from tests.browser.conftest import (SCREENSHOTS, camera_jpeg, collect_console_errors, courier_round,
+                                    draw_signature, open_courier_app, screenshot)
 
 pytestmark = pytest.mark.browser
 METRICS = Path(__file__).resolve().parents[2] / "build" / "metrics"
@@ -38,7 +38,7 @@ def attempts(db):
 
 
 def test_a_standard_hand_over_takes_few_taps_and_stores_proof_once(
-        phone, db, app, users, two_stops, camera_photo):
+        phone, db, app, live_server, users, two_stops, camera_photo):
     errors = collect_console_errors(phone)
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": 15.5735, "longitude": 108.4741, "accuracy": 8})
@@ -94,12 +94,18 @@ def test_a_standard_hand_over_takes_few_taps_and_stores_proof_once(
     photo = proofs[ProofKind.PHOTO]
     assert photo.size_bytes < 150 * 1024 and max(photo.width, photo.height) <= 1280
     assert max(photo.width, photo.height) >= 600, "downscaled, not destroyed"
+    # The pad is about 1000 px wide on this phone; the proof is kept at 600, a clear signature.
+    signature = proofs[ProofKind.SIGNATURE]
+    assert signature.width == 600 and 250 <= signature.height <= 400, (signature.width, signature.height)
+    stored = MediaStore(live_server.env["MEDIA_DIR"]).get(signature.sha256)
+    assert ink_ratio(stored) > 0.005
+    (SCREENSHOTS / "courier-signature-proof.png").write_bytes(stored)  # the proof as kept, to look at
     assert errors == []
     # `make bench` reports these figures from the latest run of this test.
     METRICS.mkdir(parents=True, exist_ok=True)
     (METRICS / "handover.json").write_text(json.dumps({
         "taps": taps, "photo_bytes": photo.size_bytes, "photo_px": [photo.width, photo.height],
-        "signature_bytes": proofs[ProofKind.SIGNATURE].size_bytes}))
+        "signature_bytes": signature.size_bytes, "signature_px": [signature.width, signature.height]}))
 
 
 def test_a_blank_signature_is_refused_and_nothing_is_queued(phone, db, users, two_stops, camera_photo):

@@ -2,6 +2,9 @@
 // A dot or a scratch is not a signature: we ask for a minimum length of ink, in CSS
 // pixels, before the hand-over can be confirmed (the server checks ink again).
 const MIN_INK_PX = 150;
+// The pad is drawn at the screen's resolution (1000 px wide on a Pixel 7) but kept at most this
+// wide: still a clear proof, and a third of the pixels to upload, store and check for ink.
+const PROOF_WIDTH = 600;
 
 /** Attach a pad to a canvas already in the page; returns {hasEnoughInk, toBlob, clear, destroy}. */
 export function signaturePad(canvas) {
@@ -22,13 +25,28 @@ export function signaturePad(canvas) {
   window.addEventListener("resize", resize);
   return {
     hasEnoughInk: () => inkLength(pad.toData()) >= MIN_INK_PX,
-    toBlob: () => new Promise((resolve) => canvas.toBlob(resolve, "image/png")),
+    toBlob: () => proofBlob(canvas),
     clear: () => pad.clear(),
     destroy: () => {
       window.removeEventListener("resize", resize);
       pad.off();
     },
   };
+}
+
+/** The signature as a PNG Blob, scaled down to PROOF_WIDTH if the pad is wider. */
+function proofBlob(canvas) {
+  const scale = Math.min(1, PROOF_WIDTH / canvas.width);
+  let source = canvas;
+  if (scale < 1) {
+    source = document.createElement("canvas");
+    source.width = Math.round(canvas.width * scale);
+    source.height = Math.round(canvas.height * scale);
+    const context = source.getContext("2d");
+    context.imageSmoothingQuality = "high";
+    context.drawImage(canvas, 0, 0, source.width, source.height);
+  }
+  return new Promise((resolve) => source.toBlob(resolve, "image/png"));
 }
 
 /** Total length of the strokes, in CSS pixels. */
