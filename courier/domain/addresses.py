@@ -31,14 +31,15 @@ def ward(code: int) -> Ward:
         raise UnknownDivision(f"no ward or commune has code {code!r}") from error
 
 
-def ward_name(code: int | None) -> str:
-    """The ward's name for display; its code when the catalogue no longer knows it."""
+def ward_name(code: int | None, unknown: str | None = None) -> str:
+    """The ward's name for display. When the catalogue no longer knows the code: `unknown` if
+    given (the courier's address line leaves it out), else the code (a dispatcher can look it up)."""
     if code is None:
         return ""
     try:
         return ward(code).name
     except UnknownDivision:
-        return str(code)
+        return str(code) if unknown is None else unknown
 
 
 def check_ward_in_province(ward_code: int, province_code: int) -> Ward:

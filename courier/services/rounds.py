@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..domain import formatting, vietqr
-from ..domain.addresses import UnknownDivision, ward
+from ..domain import addresses, formatting, vietqr
 from ..domain.formatting import local_today
 from ..extensions import db
 from ..models import Dossier, Event, Round, RoundStop, Shipment, User
@@ -84,7 +83,7 @@ def _stops(round_: Round, bank: tuple[str, str] | None) -> list[dict]:
 
 def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | None = None) -> dict:
     shipment, dossier = stop.shipment, stop.shipment.dossier
-    ward_name = _ward_name(dossier.ward_code)
+    ward_name = addresses.ward_name(dossier.ward_code, unknown="")
     return {
         "shipment_id": str(shipment.public_id), "position": stop.position,
         "state": str(shipment.state), "state_label": str(STATE_LABELS[shipment.state]),
@@ -129,13 +128,6 @@ def _latest_citizen_notes(shipment_ids: list[int]) -> dict[int, str]:
               .group_by(Event.shipment_id))
     rows = db.session.execute(db.select(Event.shipment_id, Event.details).where(Event.id.in_(newest)))
     return {shipment_id: (details or {}).get("note") for shipment_id, details in rows}
-
-
-def _ward_name(code: int) -> str:
-    try:
-        return ward(code).name
-    except UnknownDivision:
-        return ""
 
 
 def lookup(courier: User, code: str) -> dict:

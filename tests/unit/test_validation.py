@@ -2,7 +2,7 @@
 import pytest
 
 from courier.domain.addresses import (
-    UnknownDivision, check_ward_in_province, find_province, find_ward, province, ward,
+    UnknownDivision, check_ward_in_province, find_province, find_ward, province, ward, ward_name,
 )
 from courier.domain.validation import InvalidCode, check_agency_code, check_dossier_code, normalise_phone
 
@@ -66,3 +66,11 @@ def test_unknown_divisions_are_refused():
     with pytest.raises(UnknownDivision):
         find_province("Quảng Nam")
     assert find_province("Da Nang").code == 48
+
+
+def test_a_ward_no_longer_in_the_catalogue_shows_its_code_or_nothing():
+    """A dispatcher sees the code to look it up; the courier's address line leaves it out."""
+    assert ward_name(20341) == ward_name(20341, unknown="") == "Phường Tam Kỳ"
+    assert ward_name(999_999) == "999999"
+    assert ward_name(999_999, unknown="") == ""
+    assert ward_name(None) == ""
