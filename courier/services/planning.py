@@ -34,11 +34,13 @@ class Proposal:
     after_m: float
 
 
-def couriers(post_office_id: int) -> list[User]:
-    """The office's active couriers, by name."""
-    return list(db.session.execute(
-        db.select(User).filter_by(post_office_id=post_office_id, role=Role.COURIER, active=True)
-        .order_by(User.full_name, User.id)).scalars())
+def couriers(post_office_id: int, active_only: bool = True) -> list[User]:
+    """The office's couriers, by name: the active ones to plan with, or all of them (a courier
+    who has left may still have cash to hand in and a past to report)."""
+    query = db.select(User).filter_by(post_office_id=post_office_id, role=Role.COURIER)
+    if active_only:
+        query = query.filter_by(active=True)
+    return list(db.session.execute(query.order_by(User.full_name, User.id)).scalars())
 
 
 def courier_of_office(post_office_id: int, user_id: int | None) -> User | None:

@@ -134,12 +134,6 @@ def recent_hand_ins(post_office_id: int, start: date, end: date, limit: int = 50
         .order_by(CashHandIn.created_at.desc(), CashHandIn.id.desc()).limit(limit)))
 
 
-def office_couriers(post_office_id: int) -> list[User]:
-    return list(db.session.scalars(
-        db.select(User).where(User.post_office_id == post_office_id, User.role == Role.COURIER)
-        .order_by(User.full_name)))
-
-
 def _people(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}

@@ -191,3 +191,16 @@ def test_a_visit_is_counted_on_the_vietnamese_day_it_happened(app, db, client, o
     day_before = client.get(f"/dispatch/reports?start={today - timedelta(days=1)}&end={today - timedelta(days=1)}")
     assert row(on_the_day, "by-courier", users["courier"].full_name)[0] == "1"
     assert "Chưa có lượt phát" in day_before.get_data(as_text=True)
+
+
+def test_a_courier_who_left_can_still_hand_in_cash_but_is_not_planned(db, client, period):
+    bao = period["bao"]
+    bao.active = False  # Bảo left the post office after his last day
+    db.session.commit()
+    assert "Phạm Quốc Bảo" in client.get("/dispatch/reports").get_data(as_text=True)
+    post(client, "/dispatch/reports/cash", {"courier": bao.id, "handed_on": period["today"].isoformat(),
+                                           "amount": "30.000"})
+    html = client.get("/dispatch/reports").get_data(as_text=True)
+    assert row(html, "cash-table", "Phạm Quốc Bảo")[2] == "khớp"
+    rounds = client.get("/dispatch/rounds").get_data(as_text=True)
+    assert f'<option value="{bao.id}">' not in rounds and f'<option value="{period["lan"].id}"' in rounds

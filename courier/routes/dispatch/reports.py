@@ -9,7 +9,7 @@ from ...domain.addresses import ward_name
 from ...domain.formatting import format_vnd, local_today
 from ...extensions import db
 from ...forms import CashHandInForm, ReportRangeForm, choices
-from ...services import report_export, reports
+from ...services import planning, report_export, reports
 from . import bp, flash_form_errors, office_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +47,8 @@ def reports_page():
     form, start, end = _period()
     report = reports.office_report(office_id(), start, end)
     cash_form = CashHandInForm(formdata=None, handed_on=min(end, local_today()))
-    cash_form.courier.choices = choices(((c.id, c.full_name) for c in reports.office_couriers(office_id())), _("Chọn bưu tá"))
+    everyone = planning.couriers(office_id(), active_only=False)  # one who left may still hand in cash
+    cash_form.courier.choices = choices(((c.id, c.full_name) for c in everyone), _("Chọn bưu tá"))
     return render_template("dispatch/reports.html", form=form, report=report, cash_form=cash_form,
                            hand_ins=reports.recent_hand_ins(office_id(), start, end, limit=10),
                            chart=_chart_data(report), shortcuts=_shortcuts(local_today()),
@@ -78,7 +79,7 @@ def reports_csv():
 @bp.route("/reports/cash", methods=["POST"])
 def reports_cash():
     form = CashHandInForm()
-    couriers = {c.id: c for c in reports.office_couriers(office_id())}
+    couriers = {c.id: c for c in planning.couriers(office_id(), active_only=False)}
     form.courier.choices = choices(((c.id, c.full_name) for c in couriers.values()), _("Chọn bưu tá"))
     valid = form.validate()
     if valid and form.courier.data not in couriers:
