@@ -5,9 +5,10 @@ then empty every table after themselves, which is far faster than migrating
 per test and still starts each test from nothing.
 """
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from courier.config import database_url
@@ -55,3 +56,18 @@ def drop_database(url: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def statements_sent(engine):
+    """The (SQL, parameters) pairs the engine sends inside the block, in order."""
+    sent = []
+
+    def record(_connection, _cursor, statement, parameters, *_rest):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

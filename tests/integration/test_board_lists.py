@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -17,6 +17,7 @@ from courier.domain.states import Action
 from courier.models import Attempt, Dossier, Outcome, Shipment
 from courier.services import board
 from tests import factories
+from tests.databases import statements_sent
 from tests.integration.dispatch_support import SHIPMENT_LINK, elsewhere, received
 from tests.integration.migration_support import old_dossiers
 
@@ -107,16 +108,8 @@ def test_the_failures_queue_shows_the_weeks_failed_and_flagged_visits_newest_fir
 
 def board_statements(db, office) -> dict[str, tuple]:
     """The board's queries for the two lists, as it sends them, with their parameters."""
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_sent(db.engine) as sent:
         board.office_summary(office.id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     return {"due": next(s for s in sent if "shipment.due_date <=" in s[0]),
             "visits": next(s for s in sent if s[0].lstrip().startswith("SELECT attempt."))}
 

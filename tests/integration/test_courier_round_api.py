@@ -2,7 +2,6 @@
 import hashlib
 
 import pytest
-from sqlalchemy import event
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -11,6 +10,7 @@ from courier.domain.tokens import new_token
 from courier.models import AuthorisedPerson, Round, RoundStop
 from tests import factories
 from tests.conftest import csrf_token_from
+from tests.databases import statements_sent
 
 
 @pytest.fixture
@@ -64,14 +64,9 @@ def test_each_stop_carries_its_citizens_latest_note(db, client, auth, users, day
 
 
 def _round_statements(db, client) -> tuple[int, dict]:
-    statements = []
-    count = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(db.engine) as sent:
         body = client.get("/api/v1/courier/round").json
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements), body
+    return len(sent), body
 
 
 def test_a_longer_round_is_read_in_no_more_queries(db, office, client, auth, users, day):

@@ -3,7 +3,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from courier.domain import custody
 from courier.domain.formatting import local_today
@@ -11,6 +10,7 @@ from courier.domain.states import Action
 from courier.models import Shipment
 from courier.services.search import fold
 from tests import factories
+from tests.databases import statements_sent
 from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, elsewhere, listed as search
 
 WARDS = (20341, 20332)
@@ -49,13 +49,8 @@ def every_page(client, url):
     (f"?due={local_today().isoformat()}", lambda n: n % 2 == 0),
 ])
 def test_keyset_pages_list_every_matching_shipment_exactly_once(db, client, many, query, keep):
-    statements = []
-    listen = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with statements_sent(db.engine) as statements:
         pages = every_page(client, "/dispatch/shipments" + query)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
     seen = [public_id for page in pages for public_id in page]
     expected = [str(s.public_id) for n, s in enumerate(many) if keep(n)]
     assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))

@@ -9,6 +9,7 @@ from courier.domain.folding import fold
 from courier.models import Dossier
 from courier.services import privacy, search
 from tests import factories
+from tests.databases import statements_sent
 from tests.integration.dispatch_support import listed
 from tests.integration.migration_support import old_dossiers
 
@@ -65,19 +66,10 @@ def test_an_erased_name_is_no_longer_found(db, app, client, named):
 
 
 def test_name_search_reads_the_indexed_column_not_a_function_of_the_name(db, office, named):
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    from sqlalchemy import event
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(db.engine) as sent:
         page = search.search(office.id, search.Filters(q="nguyen van an"))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert [s.dossier.applicant_name for s in page.shipments] == ["Nguyễn Văn An"]
-    sql = " ".join(statements)
+    sql = " ".join(statement for statement, _ in sent)
     assert "applicant_name_folded LIKE" in sql and "courier_fold" not in sql and "translate(" not in sql
 
 
