@@ -259,9 +259,10 @@ def _bench_round_api(base_url: str, username: str, repeat: int = 40) -> None:
 
     from bench.common import percentile
     from tests import factories
+    from tests.conftest import csrf_token_from
 
     client = requests.Session()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"{base_url}/login").text).group(1)
+    token = csrf_token_from(client.get(f"{base_url}/login").text)
     client.post(f"{base_url}/login", data={"username": username, "password": factories.PASSWORD,
                                            "csrf_token": token}, allow_redirects=False)
     timings = []
@@ -281,12 +282,13 @@ def _phone_day(browser, page, username: str, folder: Path) -> None:
 
     from tests import factories, media
     from tests.browser.conftest import camera_jpeg
+    from tests.conftest import csrf_token_from
 
     context = page.context
     # Logged in beforehand (by HTTP, so that no page is cached and no worker registered): the
     # figures are those of the courier app's first visit, as Lighthouse would load /courier/.
     form = context.request.get("/login").text()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    token = csrf_token_from(form)
     answer = context.request.post("/login", form={"username": username, "password": factories.PASSWORD,
                                                   "csrf_token": token}, max_redirects=0)
     assert answer.status == 302 and "/login" not in answer.headers["location"], answer.status

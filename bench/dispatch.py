@@ -169,9 +169,11 @@ def bench_board_and_search(kinds: list[str]) -> None:
 
 def _measure(app, made: Made) -> list:
     """Each page through the real route, in its own app context as under a server."""
+    from tests.conftest import csrf_token_from
+
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    token = csrf_token_from(page)
     answer = client.post("/login", data={"username": made.dispatcher, "password": PASSWORD, "csrf_token": token})
     assert answer.status_code == 302, answer.status_code
     probe = made.probe

@@ -21,7 +21,6 @@ import io
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
@@ -263,11 +262,13 @@ def _log_in(base_url: str, courier_numbers: list[int]) -> dict[int, tuple[str, s
     """Each courier logs in through the form once; returns {courier: (session cookie, CSRF token)}."""
     import requests
 
+    from tests.conftest import csrf_token_from
+
     def one(n: int) -> tuple[str, str]:
         client = requests.Session()
         client.headers["User-Agent"] = USER_AGENT
         page = client.get(f"{base_url}/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = csrf_token_from(page)
         answer = client.post(f"{base_url}/login", data={"username": f"taibuuta{n:02d}", "password": PASSWORD,
                                                          "csrf_token": token}, allow_redirects=False)
         assert answer.status_code == 302, f"login failed: {answer.status_code}"
