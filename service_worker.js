@@ -52,6 +52,7 @@ const PRECACHE = [
   "/static/js/courier/signature.js",
   "/static/js/courier/stop_view.js",
   "/static/js/courier/sync.js",
+  "/static/js/courier/takeout_view.js",
   "/static/vendor/idb-8.0.4/idb.umd.js",
   "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
   "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs",

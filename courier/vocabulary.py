@@ -64,6 +64,16 @@ SYNC_ERRORS = {
     "not_on_your_round": _l("Bưu gửi này không thuộc tuyến phát của bạn."),
     "quota_exceeded": _l("Đã vượt dung lượng ảnh cho phép trong ngày. Hãy báo điều phối viên."),
 }
+# A take-out scan refused, for the courier's phone and the dispatcher's desk alike.
+TAKE_OUT_ERRORS = {
+    "invalid": _l("Dữ liệu quét nhận không hợp lệ."),
+    "conflict": _l("Lần quét này đã được ghi nhận cho bưu gửi khác; không ghi đè."),
+    "unknown_shipment": _l("Không tìm thấy bưu gửi này ở bưu cục."),
+    "not_on_your_round": _l("Bưu gửi này không thuộc tuyến phát hôm nay của bưu tá."),
+    "not_takeable": _l("Bưu gửi này không ở trạng thái chờ nhận đi phát."),
+}
+TAKE_OUT_STATUS = {"unknown_shipment": 404, "not_on_your_round": 403, "conflict": 409,
+                   "not_takeable": 422, "invalid": 422}
 SYNC_FIELD_ERRORS = {
     "required": _l("Bắt buộc phải có."),
     "invalid": _l("Không hợp lệ."),
@@ -85,6 +95,10 @@ SYNC_FIELD_ERRORS = {
 
 def sync_error_message(code: str) -> str:
     return str(SYNC_ERRORS.get(code, SYNC_ERRORS["invalid"]))
+
+
+def take_out_error_message(code: str) -> str:
+    return str(TAKE_OUT_ERRORS.get(code, TAKE_OUT_ERRORS["invalid"]))
 
 
 def sync_field_messages(fields: dict[str, str]) -> dict[str, str]:

@@ -229,9 +229,13 @@ def _move_shipment(attempt: Attempt, courier: User, planned_courier_id: int | No
         # A dispatcher gave it to someone else while this courier was offline.
         attempt.flagged_reason = "reassigned"
     if shipment.state is State.ASSIGNED:
-        # Taking it out is implied by standing at the citizen's door with it.
+        # Taking it out is implied by standing at the citizen's door with it: the courier is
+        # never blocked there. Still in this courier's hands (a retry after a failed visit
+        # today) it is plain; never scanned out at the office, the dispatcher is told.
+        if shipment.holder_courier_id is None and attempt.flagged_reason is None:
+            attempt.flagged_reason = "not_taken_out"
         custody.apply(shipment, Action.DISPATCH, max_attempts=max_attempts, actor=courier,
-                      courier=courier, details=details, at=at)
+                      courier=courier, details=details | {"implied": True}, at=at)
     if shipment.state is not State.OUT_FOR_DELIVERY:
         # Cancelled, returned or delivered meanwhile: the visit happened, keep it for a dispatcher.
         attempt.flagged_reason = f"shipment_{shipment.state}"

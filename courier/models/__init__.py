@@ -9,11 +9,12 @@ from .organisation import Agency, PostOffice
 from .round import Round, RoundStop
 from .shipment import Direction, Shipment
 from .tally import ShipmentTally
+from .takeout import TakeOut
 from .user import Role, User
 
 __all__ = [
     "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
-    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "User", "Webhook", "WebhookDelivery", "WebhookTry",
+    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "Webhook", "WebhookDelivery", "WebhookTry",
     "ONE_DATABASE_ONLY", "described_by_the_models",
 ]

@@ -5,11 +5,13 @@ from flask_wtf.csrf import generate_csrf
 
 from ...auth import roles_allowed
 from ...domain.storage import MediaStore
+from ...domain.attempts import AttemptInvalid
 from ...domain.sync import SyncRejected, submit_attempt
+from ...domain.takeouts import parse_take_out
 from ...extensions import db
 from ...models import Role
-from ...services import rounds
-from ...vocabulary import sync_error_message, sync_field_messages
+from ...services import rounds, takeout
+from ...vocabulary import TAKE_OUT_STATUS, sync_error_message, sync_field_messages, take_out_error_message
 from . import bp
 
 courier_only = roles_allowed(Role.COURIER)
@@ -65,3 +67,25 @@ def courier_round_order():
         return jsonify(error="invalid", message=str(rejected), fields={}), 422
     db.session.commit()
     return jsonify(version=round_.version)
+
+
+@bp.route("/courier/takeouts", methods=["POST"])
+@courier_only
+def courier_take_out():
+    """One scan of the morning's take-out, from the phone's outbox (docs/courier-sync.md)."""
+    try:
+        scan = parse_take_out(request.get_json(silent=True))
+    except AttemptInvalid as invalid:
+        return jsonify(error="invalid", message=take_out_error_message("invalid"),
+                       fields=sync_field_messages(invalid.fields)), 422
+    shipment = takeout.locked_shipment(current_user.post_office_id, scan.shipment_id)
+    try:
+        result = takeout.take_out(current_user, scan.client_id, shipment, taken_at=scan.taken_at,
+                                  max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    except takeout.TakeOutRefused as refused:
+        db.session.rollback()
+        return jsonify(error=refused.code, message=take_out_error_message(refused.code),
+                       dossier_code=refused.dossier_code or None, fields={}), TAKE_OUT_STATUS[refused.code]
+    answer = dict(status=result.status, result=result.result, shipment_state=result.state)
+    db.session.commit()
+    return jsonify(answer), 201 if result.status == "created" else 200

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ...auth import blueprint_roles, safe_next
 from ...models import Role
+from ...services import takeout as takeout_rules
 from . import words
 
 bp = blueprint_roles(Blueprint("dispatch", __name__), Role.DISPATCHER, Role.ADMIN)
@@ -36,7 +37,8 @@ def flash_form_errors(form) -> None:
 
 @bp.context_processor
 def _console():
-    return {**words.words(), "event_details": words.event_details, "console_sections": (
+    return {**words.words(), "event_details": words.event_details,
+            "waits_at_office": takeout_rules.waits_at_office, "console_sections": (
         ("dispatch.board", _("Bảng điều phối")),
         ("dispatch.intake", _("Nhập hồ sơ")),
         ("dispatch.receive", _("Nhận bưu gửi")),
@@ -47,4 +49,4 @@ def _console():
     )}
 
 
-from . import board, intake, labels, receive, reports, rounds, shipments  # noqa: E402,F401  (they add their routes to bp)
+from . import board, intake, labels, receive, reports, rounds, shipments, takeout  # noqa: E402,F401  (they add their routes to bp)

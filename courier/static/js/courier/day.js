@@ -5,6 +5,7 @@ import { checkStorage, storageWarning } from "./session.js";
 import { syncNow } from "./sync.js";
 
 const DB = window.CourierDB;
+const STILL_OPEN = new Set(["out_for_delivery", "assigned"]);
 
 export async function showDay(view, { round }) {
   const page = clone("tpl-day");
@@ -16,7 +17,8 @@ export async function showDay(view, { round }) {
   const sum = (method, part) => delivered
     .filter((line) => line.fees && line.fees.method === method)
     .reduce((total, line) => total + (line.fees[part] || 0), 0);
-  const open = round ? round.stops.filter((stop) => stop.effective_state === "out_for_delivery").length : 0;
+  // Still to visit: out with the courier, or planned and not yet taken out of the office.
+  const open = round ? round.stops.filter((stop) => STILL_OPEN.has(stop.effective_state)).length : 0;
   fill(page, {
     date: round && round.round ? round.round.date_label : "",
     delivered: String(delivered.length),
@@ -71,7 +73,8 @@ async function exportFile(entries) {
     for (const [part, blob] of Object.entries(entry.media || {})) {
       if (blob) media[part] = { content_type: blob.type, base64: await base64(blob) };
     }
-    return { attempt: entry.attempt, media, status: entry.status, error: entry.error };
+    return { kind: entry.kind || "attempt", attempt: entry.attempt, take_out: entry.take_out, media,
+      status: entry.status, error: entry.error };
   }));
   const body = { format: "courier-outbox-export", version: 1, courier: ownerName(),
     exported_at: new Date().toISOString(), entries: exported };

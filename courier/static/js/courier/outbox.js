@@ -1,4 +1,4 @@
-/* The outbox: hand-overs and failed attempts waiting for the server.
+/* The outbox: hand-overs, failed attempts and take-out scans waiting for the server.
  *
  * A classic script shared by the page and the service worker (after db.js).
  * The rules, from docs/courier-sync.md and the known bugs of Workbox's queue:
@@ -15,6 +15,7 @@
   const DB = scope.CourierDB;
   const LOCK = "courier-outbox";
   const ATTEMPTS_URL = "/api/v1/courier/attempts";
+  const TAKEOUTS_URL = "/api/v1/courier/takeouts";
   const ROUND_URL = "/api/v1/courier/round";
   const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("courier-outbox") : null;
   const OUTCOME_STATE = { delivered: "delivered", failed: "failed_attempt" };
@@ -34,6 +35,19 @@
       failure_reason: attempt.failure_reason, synced: false, flagged: null,
     });
     await tx.done;
+    announce({ type: "queued" });
+  }
+
+  /**
+   * Store a take-out scan (the morning's "nhận bưu gửi đi phát"). It goes in the same line
+   * as the visits, so a hand-over made after it is never sent before it.
+   */
+  async function enqueueTakeOut({ takeOut }) {
+    const db = await DB.open();
+    await db.add("outbox", {
+      kind: "take_out", client_id: takeOut.client_id, shipment_id: takeOut.shipment_id,
+      take_out: takeOut, status: "pending", error: null,
+    });
     announce({ type: "queued" });
   }
 
@@ -71,18 +85,27 @@
     return result;
   }
 
-  async function send(entry) {
+  /** The request an entry makes: a take-out's JSON, or an attempt's form with its media. */
+  function request(entry) {
+    if (entry.kind === "take_out") {
+      return [TAKEOUTS_URL, JSON.stringify(entry.take_out), { "Content-Type": "application/json" }];
+    }
     const form = new FormData();
     form.append("attempt", JSON.stringify(entry.attempt));
     for (const [part, blob] of Object.entries(entry.media || {})) {
       if (blob) form.append(part, blob, `${part}.${blob.type === "image/png" ? "png" : "jpg"}`);
     }
+    return [ATTEMPTS_URL, form, {}];
+  }
+
+  async function send(entry) {
+    const [url, payload, headers] = request(entry);
     let response;
     let body = {};
     try {
-      response = await fetch(ATTEMPTS_URL, {
-        method: "POST", body: form, credentials: "same-origin",
-        headers: { "X-CSRFToken": (await DB.getMeta("csrf")) || "", Accept: "application/json" },
+      response = await fetch(url, {
+        method: "POST", body: payload, credentials: "same-origin",
+        headers: { ...headers, "X-CSRFToken": (await DB.getMeta("csrf")) || "", Accept: "application/json" },
       });
       body = await response.json().catch(() => ({}));
     } catch (error) {
@@ -120,7 +143,8 @@
     const stored = await rounds.get("today");
     const stop = stored && stored.stops.find((item) => item.shipment_id === entry.shipment_id);
     if (stop) {
-      stop.state = body.shipment_state || OUTCOME_STATE[entry.attempt.outcome];
+      stop.state = body.shipment_state
+        || (entry.kind === "take_out" ? "out_for_delivery" : OUTCOME_STATE[entry.attempt.outcome]);
       await rounds.put(stored, "today");
     }
     await tx.done;
@@ -163,5 +187,5 @@
     if (channel) channel.postMessage(message);
   }
 
-  scope.CourierOutbox = { enqueue, flush, release, OUTCOME_STATE };
+  scope.CourierOutbox = { enqueue, enqueueTakeOut, flush, release, OUTCOME_STATE };
 })(self);

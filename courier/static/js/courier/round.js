@@ -46,7 +46,10 @@ async function keep(data) {
 export async function currentRound() {
   const stored = await DB.getRound();
   if (!stored) return null;
-  const [order, journal] = await Promise.all([DB.getMeta("order"), DB.journal()]);
+  const [order, journal, entries] = await Promise.all([DB.getMeta("order"), DB.journal(), DB.outboxEntries()]);
+  // A take-out scanned on this phone and not yet on the server: the item is in the bag.
+  const takenHere = new Set(entries.filter((entry) => entry.kind === "take_out" && entry.status === "pending")
+    .map((entry) => entry.shipment_id));
   // Today's visit from this phone says more than the server's state: after a failed visit
   // the server already has the shipment back to "assigned" for another day.
   const roundId = stored.round ? stored.round.id : null;
@@ -55,6 +58,9 @@ export async function currentRound() {
     .map((line) => [line.shipment_id, line]));
   const stops = ordered(stored, order).map((stop) => {
     const visit = visits.get(stop.shipment_id);
+    if (!visit && stop.state === "assigned" && takenHere.has(stop.shipment_id)) {
+      return { ...stop, effective_state: "out_for_delivery", pending: true };
+    }
     return { ...stop, effective_state: visit ? OUTCOME_STATE[visit.outcome] : stop.state,
       pending: Boolean(visit && !visit.synced) };
   });
