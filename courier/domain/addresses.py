@@ -4,11 +4,22 @@ The lists come from the `vietnam-provinces` package, so nothing here is typed
 by hand; a ward (phường), commune (xã) or special zone (đặc khu) is named by
 its national code and must belong to the province given with it.
 """
+import re
+import unicodedata
 from functools import lru_cache
 
 from vietnam_provinces import Province, Ward
 
 from .folding import fold
+
+# Short forms people write in addresses, as whole words once folded ("P." → "p").
+ABBREVIATIONS = {"p": "phuong", "q": "quan", "x": "xa", "tp": "thanh pho", "tx": "thi xa", "tt": "thi tran",
+                 "kp": "khu pho"}
+# "P1", "Q.3": a numbered ward or district (older city addresses).
+_NUMBERED_DIVISION = re.compile(r"^(p|q)(\d+)$")
+# "Đường"/"Đ." says only that a street follows; dropped before folding, where it would become
+# "duong" like the name Dương ("Dương Đình Nghệ" is a street too).
+_STREET_WORD = re.compile(r"(?<!\w)(?:đường(?!\w)|đ\.)")
 
 
 class UnknownDivision(ValueError):
@@ -88,3 +99,23 @@ def find_province(name: str) -> Province:
         if _fold(candidate.name) == wanted:
             return candidate
     raise UnknownDivision(f"no province named {name!r}")
+
+
+def normalise_address(line: str | None) -> str:
+    """An address line as a key, the same however it was typed.
+
+    Lower case without accents, punctuation and runs of spaces as one space, common short
+    forms written out ("P." → "phuong", "TP" → "thanh pho", "P1" → "phuong 1"), the word
+    "Đường" dropped; "12/3" (an alley number) stays. '12/3 Đường Trần Phú,  P. An Mỹ' →
+    '12/3 tran phu phuong an my'.
+    """
+    text = _STREET_WORD.sub(" ", unicodedata.normalize("NFC", line or "").lower())
+    text = re.sub(r"(?<=\d)\s*/\s*(?=\d)", "/", fold(text))  # "12 / 3" → "12/3"
+    words = []
+    for word in re.split(r"[^a-z0-9/]+|(?<!\d)/|/(?!\d)", text):
+        numbered = _NUMBERED_DIVISION.match(word)
+        if numbered:
+            words += [ABBREVIATIONS[numbered.group(1)], numbered.group(2)]
+        elif word:
+            words.append(ABBREVIATIONS.get(word, word))
+    return " ".join(words)

@@ -6,9 +6,9 @@ a CLI command) commits, so one request is one transaction.
 from datetime import datetime
 
 from ..extensions import db
-from ..models import Direction, Dossier, Event, PostOffice, Shipment, User
+from ..models import Direction, Dossier, Event, PostOffice, RoundStop, Shipment, User
 from ..models.types import utcnow
-from .states import Action, State, next_state
+from .states import TERMINAL, Action, State, next_state
 
 REGISTER = "register"
 
@@ -50,6 +50,12 @@ def apply(shipment: Shipment, action: Action | str, *, max_attempts: int,
         # Delivered: the citizen has it; the others: back in the office's hands.
         shipment.holder_courier = None
     shipment.state = outcome.to_state
+    if outcome.to_state in TERMINAL and shipment.id is not None:
+        # Its visits are over for good: its round stop closes (services.planning), one UPDATE
+        # and no early flush (the state's event is not added yet).
+        with db.session.no_autoflush:
+            db.session.execute(db.update(RoundStop).where(RoundStop.open_shipment_id == shipment.id)
+                               .values(open_shipment_id=None))
     return _add_event(shipment, outcome.action, outcome.from_state, outcome.to_state,
                       actor, actor_label, details or {}, at)
 

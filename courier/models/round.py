@@ -2,7 +2,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Uuid, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Uuid, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,12 +41,20 @@ class RoundStop(db.Model):
     __tablename__ = "round_stop"
     # A shipment appears once per round; positions are kept in order, not unique,
     # so that reordering needs no juggling around a constraint.
-    __table_args__ = (UniqueConstraint("round_id", "shipment_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "shipment_id"),
+        CheckConstraint("open_shipment_id IS NULL OR open_shipment_id = shipment_id", name="open_is_own_shipment"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id"), index=True)
     position: Mapped[int]
+    # The shipment's id while this stop is open (the result is still to be visited on this
+    # round), NULL once it is closed (taken off, moved, carried to a later round, or its life
+    # over). Unique, and NULLs are distinct on SQLite and PostgreSQL alike: the database
+    # itself keeps a result on at most one open stop, even when two dispatchers plan at once.
+    open_shipment_id: Mapped[int | None] = mapped_column(unique=True)
 
     round: Mapped[Round] = relationship(back_populates="stops")
     shipment: Mapped[Shipment] = relationship()

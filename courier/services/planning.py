@@ -4,34 +4,57 @@ Every change to a round's stops bumps `Round.version`, so a courier's phone
 sees at its next sync that its copy is stale. State changes go through
 domain.custody; moving a stop between couriers changes no state and leaves a
 note in the custody trail instead. Nothing here commits: the view does.
+
+A result is on at most one open stop (models.round: a UNIQUE column the
+database keeps). A stop opens when the result is put on a round and closes
+when it is taken off, moved to another courier, carried over from an earlier
+day's round onto a new one, or its life ends (domain.custody). A result open
+on a round of today or later is held there: no other round may take it.
 """
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..domain import custody, routing
+from ..domain.formatting import local_today
 from ..domain.states import Action, IllegalTransition, State, next_state
 from ..extensions import db
 from ..models import Dossier, PostOffice, Role, Round, RoundStop, Shipment, User
+from .positions import positions
 
 READY_STATES = (State.RECEIVED, State.FAILED_ATTEMPT, State.ASSIGNED)
 READY_LIMIT = 500
 
 
 class PlanningRefused(ValueError):
-    """Raised when a change to a round cannot be made; `code` says why, for the message."""
+    """Raised when a change to a round cannot be made; `code` says why, for the message.
 
-    def __init__(self, code: str, dossier_code: str = ""):
-        self.code, self.dossier_code = code, dossier_code
+    For "held", `holder` is the open stop that holds the result (its round's courier and date).
+    """
+
+    def __init__(self, code: str, dossier_code: str = "", holder: "RoundStop | None" = None):
+        self.code, self.dossier_code, self.holder = code, dossier_code, holder
         super().__init__(f"{code} {dossier_code}".strip())
 
 
-@dataclass
+@dataclass(frozen=True)
+class Measure:
+    """A round's length over the stops with a known position, and how many those are."""
+
+    metres: float
+    located: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Proposal:
     before_m: float
     after_m: float
+    located: int
+    total: int
 
 
 def couriers(post_office_id: int, active_only: bool = True) -> list[User]:
@@ -91,15 +114,13 @@ def ready(post_office_id: int, day: date, *, ward_code: int | None = None, due: 
     """Shipments that can go on a round for `day`, oldest due date first.
 
     Received ones; failed ones awaiting another visit; and assigned ones left over
-    from an earlier day's round (a reattempt after a failed visit) that are on no
-    round for `day` or later.
+    from an earlier day's round (a reattempt after a failed visit). None that is held
+    by an open stop on a round of today or later: today's round may still deliver it.
     """
-    planned_later = exists().where(RoundStop.shipment_id == Shipment.id, RoundStop.round_id == Round.id,
-                                   Round.round_date >= day)
     query = (
         db.select(Shipment).join(Shipment.dossier)
         .where(Shipment.post_office_id == post_office_id, Shipment.state.in_(READY_STATES))
-        .where((Shipment.state != State.ASSIGNED) | ~planned_later)
+        .where(~_held_by_a_round(Shipment.id, day))
         .options(joinedload(Shipment.dossier).joinedload(Dossier.agency))
     )
     if ward_code:
@@ -116,10 +137,18 @@ def ready(post_office_id: int, day: date, *, ward_code: int | None = None, due: 
 def add(round_: Round, shipments: list[Shipment], actor: User, max_attempts: int) -> None:
     """Put shipments at the end of a round, assigning each as its state requires.
 
-    Checks them all first: raises PlanningRefused (nothing changed) if one cannot go.
+    Checks them all first: raises PlanningRefused (nothing changed) if one cannot go, "held"
+    for one open on a round of today or later. One left open on an earlier day's round
+    (a failed visit, a leftover) is carried over: that stop closes and the new one opens.
+    Writes the stops (no commit): if a concurrent request put one of them on a round
+    meanwhile, the database refuses, the session is rolled back whole and PlanningRefused
+    "held" raised.
     """
+    open_stops = _open_stops([shipment.id for shipment in shipments])
     for shipment in shipments:
-        _check_addable(round_, shipment, max_attempts)
+        _check_addable(round_, shipment, open_stops.get(shipment.id), max_attempts)
+    codes = {shipment.id: shipment.dossier.code for shipment in shipments}
+    _close(list(open_stops.values()))  # what is left are earlier days' leftovers
     position = _next_position(round_)
     for shipment in shipments:
         details = _round_details(round_)
@@ -128,53 +157,97 @@ def add(round_: Round, shipments: list[Shipment], actor: User, max_attempts: int
         elif shipment.state is State.FAILED_ATTEMPT:
             custody.apply(shipment, Action.REATTEMPT, max_attempts=max_attempts, actor=actor, details=details)
         else:  # assigned, carried over from an earlier day
+            # Back at the office since: on its new round it is taken out again, like the rest.
+            shipment.holder_courier = None
             custody.note(shipment, "round_changed", actor=actor, details=details)
-        round_.stops.append(RoundStop(shipment=shipment, position=position))
+        round_.stops.append(RoundStop(shipment=shipment, position=position, open_shipment_id=shipment.id))
         position += 1
     round_.version += 1
+    _write_or_refuse(codes)
 
 
-def _check_addable(round_: Round, shipment: Shipment, max_attempts: int) -> None:
+def _check_addable(round_: Round, shipment: Shipment, open_stop: RoundStop | None, max_attempts: int) -> None:
     if shipment.post_office_id != round_.post_office_id:
         raise PlanningRefused("not_ready", shipment.dossier.code)
+    if open_stop is not None and open_stop.round.round_date >= local_today():
+        raise PlanningRefused("held", shipment.dossier.code, open_stop)
     if shipment.state is State.FAILED_ATTEMPT:
         try:
             next_state(shipment.state, Action.REATTEMPT, shipment.attempts_count, max_attempts)
         except IllegalTransition:
             raise PlanningRefused("too_many_attempts", shipment.dossier.code) from None
-    elif shipment.state is State.ASSIGNED:
-        if _planned_on_or_after(shipment, round_.round_date):
-            raise PlanningRefused("already_planned", shipment.dossier.code)
-    elif shipment.state is not State.RECEIVED:
+    elif shipment.state not in (State.RECEIVED, State.ASSIGNED):
         raise PlanningRefused("not_ready", shipment.dossier.code)
 
 
-def _planned_on_or_after(shipment: Shipment, day: date) -> bool:
-    return db.session.execute(
-        db.select(RoundStop.id).join(Round)
-        .where(RoundStop.shipment_id == shipment.id, Round.round_date >= day).limit(1)
-    ).first() is not None
+def _held_by_a_round(shipment_id, day: date):
+    """The condition "open on a round of today or later" (or of `day` on, for a day gone by)."""
+    return exists().where(RoundStop.open_shipment_id == shipment_id, RoundStop.round_id == Round.id,
+                          Round.round_date >= min(day, local_today()))
+
+
+def _open_stops(shipment_ids: list[int]) -> dict[int, RoundStop]:
+    """Each shipment's open stop, if it has one, with its round and courier: one query."""
+    if not shipment_ids:
+        return {}
+    return {stop.shipment_id: stop for stop in db.session.execute(
+        db.select(RoundStop).where(RoundStop.open_shipment_id.in_(shipment_ids))
+        .options(joinedload(RoundStop.round).joinedload(Round.courier))).scalars()}
+
+
+def _close(stops: list[RoundStop]) -> None:
+    for stop in stops:
+        stop.open_shipment_id = None
+    if stops:
+        db.session.flush()  # closed before any new stop opens, so the constraint never sees two
+
+
+def _write_or_refuse(codes: dict[int, str]) -> None:
+    """Flush the new stops; a result another request opened meanwhile becomes PlanningRefused "held"."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The unique open stop refused ours: another dispatcher planned the result between our
+        # check and this write. The whole transaction goes (not a SAVEPOINT: with SQLite's
+        # Python driver, releasing one that opened the transaction commits it; domain.sync).
+        db.session.rollback()
+        held = [stop for stop in _open_stops(list(codes)).values() if stop.round.round_date >= local_today()]
+        if not held:
+            raise  # some other constraint: a bug, not a race
+        raise PlanningRefused("held", codes[held[0].shipment_id], held[0]) from None
 
 
 def propose(round_: Round, office: PostOffice) -> Proposal:
-    """Reorder the round as routing.propose_order suggests, from the post office; bumps the version."""
-    start = (office.latitude, office.longitude) if office.latitude is not None and office.longitude is not None \
-        else None
+    """Reorder the round as routing.propose_order suggests, from the post office; bumps the version.
+
+    The lengths before and after cover only the stops with a position (`located` of `total`).
+    """
+    where = positions(round_)
+    before = measure(round_, office, where)
     stops = list(round_.stops)
-    before = _length(stops, start)
     keys = routing.propose_order(
-        [routing.Stop(key=stop.id, commune=stop.shipment.dossier.ward_code, point=_point(stop)) for stop in stops],
-        start)
+        [routing.Stop(key=stop.id, commune=stop.shipment.dossier.ward_code,
+                      point=where[stop.shipment_id][0] if stop.shipment_id in where else None,
+                      street=stop.shipment.dossier.street) for stop in stops],
+        _start(office))
     by_id = {stop.id: stop for stop in stops}
     _renumber(round_, [by_id[key] for key in keys])
-    return Proposal(before_m=before, after_m=_length(_ordered(round_), start))
+    after = measure(round_, office, where)
+    return Proposal(before_m=before.metres, after_m=after.metres, located=after.located, total=after.total)
 
 
-def length_m(round_: Round, office: PostOffice) -> float:
-    """The round's length in metres in its current order, from the office, over located stops."""
-    start = (office.latitude, office.longitude) if office.latitude is not None and office.longitude is not None \
+def measure(round_: Round, office: PostOffice, where: dict | None = None) -> Measure:
+    """The round's length in metres in its current order, from the office, over the stops with a
+    position (`where`, from positions(), read if not given)."""
+    where = positions(round_) if where is None else where
+    stops = _ordered(round_)
+    points = [where[stop.shipment_id][0] for stop in stops if stop.shipment_id in where]
+    return Measure(routing.tour_length(points, _start(office) if points else None), len(points), len(stops))
+
+
+def _start(office: PostOffice) -> routing.Point | None:
+    return (office.latitude, office.longitude) if office.latitude is not None and office.longitude is not None \
         else None
-    return _length(_ordered(round_), start)
 
 
 def shift(round_: Round, shipment: Shipment, step: int) -> None:
@@ -187,21 +260,28 @@ def shift(round_: Round, shipment: Shipment, step: int) -> None:
         _renumber(round_, stops)
 
 
-def remove(round_: Round, shipment: Shipment, actor: User, max_attempts: int) -> None:
-    """Take a stop off the round and put the shipment back in the office's hands (UNASSIGN).
+def remove(round_: Round, shipment: Shipment, actor: User, max_attempts: int) -> RoundStop | None:
+    """Take a stop off the round; returns the open stop that still holds the result, if any.
 
-    Raises states.IllegalTransition unless the shipment is assigned (not yet taken out).
+    From its open stop the shipment goes back to the office's hands (UNASSIGN): raises
+    states.IllegalTransition unless it is assigned (not yet taken out). A closed stop whose
+    result is open on another round just leaves; the result stays where it is.
     """
     stop = _stop_of(round_, shipment)
-    custody.apply(shipment, Action.UNASSIGN, max_attempts=max_attempts, actor=actor,
-                  details=_round_details(round_))
+    holder = None if stop.open_shipment_id is not None else _open_stops([shipment.id]).get(shipment.id)
+    if holder is None:
+        custody.apply(shipment, Action.UNASSIGN, max_attempts=max_attempts, actor=actor,
+                      details=_round_details(round_))
     _drop(round_, stop)
+    return holder
 
 
 def transfer(round_: Round, shipment: Shipment, to_courier: User, actor: User) -> Round:
     """Move a stop to another courier's round of the same date (made if needed); returns that round.
 
     Only an assigned shipment moves: one out for delivery is in the first courier's bag.
+    The old stop goes and the new one opens in its place; a concurrent plan of the same
+    result is refused as add() does.
     """
     stop = _stop_of(round_, shipment)
     if shipment.state is not State.ASSIGNED:
@@ -209,11 +289,14 @@ def transfer(round_: Round, shipment: Shipment, to_courier: User, actor: User) -
     target = get_or_create_round(to_courier, round_.round_date)
     if target.id == round_.id:
         return target
+    codes, was_open = {shipment.id: shipment.dossier.code}, stop.open_shipment_id
     _drop(round_, stop)
-    target.stops.append(RoundStop(shipment=shipment, position=_next_position(target)))
+    db.session.flush()  # the old stop is gone before the new one opens
+    target.stops.append(RoundStop(shipment=shipment, position=_next_position(target), open_shipment_id=was_open))
     target.version += 1
     custody.note(shipment, "round_changed", actor=actor,
                  details=_round_details(target) | {"from_courier": round_.courier.username})
+    _write_or_refuse(codes)
     return target
 
 
@@ -262,18 +345,6 @@ def _stop_of(round_: Round, shipment: Shipment) -> RoundStop:
 
 def _next_position(round_: Round) -> int:
     return max((stop.position for stop in round_.stops), default=-1) + 1
-
-
-def _point(stop: RoundStop):
-    dossier = stop.shipment.dossier
-    if dossier.latitude is None or dossier.longitude is None:
-        return None
-    return (dossier.latitude, dossier.longitude)
-
-
-def _length(stops: list[RoundStop], start) -> float:
-    points = [point for point in map(_point, stops) if point]
-    return routing.tour_length(points, start if points else None)
 
 
 def _round_details(round_: Round) -> dict:

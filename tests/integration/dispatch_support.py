@@ -41,7 +41,7 @@ def on_round(office, courier, actor, shipments, day=None) -> Round:
     round_ = Round(courier=courier, post_office=office, round_date=day or local_today())
     for position, shipment in enumerate(shipments):
         custody.apply(shipment, Action.ASSIGN, max_attempts=3, actor=actor)
-        round_.stops.append(RoundStop(shipment=shipment, position=position))
+        round_.stops.append(RoundStop(shipment=shipment, position=position, open_shipment_id=shipment.id))
     db.session.add(round_)
     return round_
 

@@ -1,4 +1,5 @@
 """Planning rounds: add ready shipments, propose an order, reorder, move between couriers, remove."""
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,8 @@ import pytest
 from courier.domain import custody, routing
 from courier.domain.formatting import local_today
 from courier.domain.states import Action, State
-from courier.models import Event, Round
+from courier.models import Attempt, Event, Outcome, Round
+from courier.models.types import utcnow
 from tests import factories
 from tests.conftest import AuthActions
 from tests.integration.dispatch_support import elsewhere, flashes, on_round, post, received
@@ -207,3 +209,45 @@ def test_a_reattempt_left_on_yesterdays_round_is_ready_again_today(db, client, o
     assert names(round_of(db, plan["courier"], yesterday)) == ["Hẹn Lại Hôm Nay"]  # kept as history
     assert left.state is State.ASSIGNED and old.version == 1
     assert "Hẹn Lại Hôm Nay" not in client.get("/dispatch/rounds").get_data(as_text=True).split("Sẵn sàng")[1]
+
+
+def delivered_before(office, users, street, fix, accuracy_m):
+    """A result delivered at `street` earlier, the phone's GPS fix at `fix` within `accuracy_m`."""
+    shipment = received(office, users["dispatcher"], street=street)
+    custody.apply(shipment, Action.ASSIGN, max_attempts=3)
+    custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
+    custody.apply(shipment, Action.DELIVER, max_attempts=3)
+    return Attempt(client_id=uuid.uuid4(), shipment=shipment, courier=users["courier"], outcome=Outcome.DELIVERED,
+                   captured_at=utcnow() - timedelta(days=20), latitude=fix[0], longitude=fix[1],
+                   gps_accuracy_m=accuracy_m, content_digest="0" * 64)
+
+
+def test_an_address_delivered_to_before_is_placed_where_the_good_fix_was_and_the_km_says_for_how_many(
+        db, client, office, users, plan):
+    far, near, _ = plan["shipments"]
+    learned = received(office, users["dispatcher"], applicant_name="Học Được", street="12/3 Trần Phú")
+    vague = received(office, users["dispatcher"], applicant_name="Sai Số Lớn", street="7 Lê Lợi")
+    db.session.add_all([delivered_before(office, users, "12/3 đường trần phú", MIDDLE, 8),
+                        delivered_before(office, users, "7 Lê Lợi", NEAR, 200)])
+    db.session.commit()
+    add(client, plan["courier"], [far, vague, learned, near])
+    page = client.get("/dispatch/rounds").get_data(as_text=True)
+    assert "cho 3/4 điểm có tọa độ" in page
+    assert page.count("vị trí theo lần phát trước") == 1 and page.count("chưa có tọa độ") == 1
+    response = post(client, f"/dispatch/rounds/{round_of(db, plan['courier']).public_id}/propose",
+                    follow_redirects=True)
+    assert "km cho 3/4 điểm có tọa độ (trước đó" in flashes(response.get_data(as_text=True))[0]
+    assert names(round_of(db, plan["courier"])) == ["Gần Nhất", "Học Được", "Xa Nhất", "Sai Số Lớn"]
+
+
+def test_unlocated_stops_are_proposed_by_street_and_house_number(db, client, office, users, plan):
+    lines = ["40 Trần Phú", "12/3 Trần Phú", "9 Hùng Vương", "12 Trần Phú"]
+    made = [received(office, users["dispatcher"], applicant_name=line, street=line) for line in lines]
+    db.session.commit()
+    add(client, plan["courier"], made)
+    response = post(client, f"/dispatch/rounds/{round_of(db, plan['courier']).public_id}/propose",
+                    follow_redirects=True)
+    assert names(round_of(db, plan["courier"])) == ["9 Hùng Vương", "12 Trần Phú", "12/3 Trần Phú", "40 Trần Phú"]
+    assert flashes(response.get_data(as_text=True)) == [
+        "Đã sắp xếp lại thứ tự theo phường, đường và số nhà: chưa điểm nào có tọa độ."]
+    assert "0/4 điểm có tọa độ" in response.get_data(as_text=True)

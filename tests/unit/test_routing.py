@@ -1,7 +1,7 @@
-"""Proposed round orders: shorter than the order stops came in, communes kept together."""
+"""Proposed round orders: shorter than the order stops came in, communes kept together, unlocated stops by address."""
 import random
 
-from courier.domain.routing import Stop, distance_m, propose_order, tour_length
+from courier.domain.routing import Stop, StreetAddress, distance_m, parse_street, propose_order, tour_length
 
 POST_OFFICE = (15.5731, 108.4745)  # Bưu cục Tam Kỳ
 
@@ -36,3 +36,26 @@ def test_communes_stay_together_and_unlocated_stops_follow_their_commune():
 
 def test_no_stops_no_order():
     assert propose_order([], POST_OFFICE) == []
+
+
+def test_an_address_line_is_taken_apart_into_street_number_and_sub_number():
+    assert parse_street("12/3 Trần Phú, P. An Mỹ") == StreetAddress("tran phu", 12, 3)
+    assert parse_street("Số 45 Đường Phan Châu Trinh") == StreetAddress("phan chau trinh", 45)
+    assert parse_street("K12/3 Hùng Vương") == StreetAddress("hung vuong", 12, 3)
+    assert parse_street("12A Trần Phú") == StreetAddress("tran phu", 12)
+    assert parse_street("Thôn Phú Ninh, xã Tam Thăng") == StreetAddress("thon phu ninh")
+
+
+def test_unlocated_stops_are_ordered_by_street_then_number_then_sub_number():
+    lines = ["40 Trần Phú", "12/3 Trần Phú", "Trần Phú", "9 Hùng Vương", "12 Trần Phú", "100 Hùng Vương"]
+    stops = [Stop(line, 10, None, line) for line in lines]
+    assert propose_order(stops, POST_OFFICE) == [
+        "9 Hùng Vương", "100 Hùng Vương", "12 Trần Phú", "12/3 Trần Phú", "40 Trần Phú", "Trần Phú"]
+
+
+def test_an_unlocated_stop_follows_the_tours_last_stop_on_its_street_the_rest_end_their_commune():
+    stops = [Stop("far", 10, (15.60, 108.47), "200 Trần Phú"), Stop("near", 10, (15.58, 108.47), "5 Hùng Vương"),
+             Stop("same street", 10, None, "210 Trần Phú"), Stop("other street", 10, None, "3 Lê Lợi"),
+             Stop("other ward", 20, None, "1 Bạch Đằng"), Stop("first of its street", 10, None, "1 Hùng Vương")]
+    assert propose_order(stops, POST_OFFICE) == [
+        "near", "first of its street", "far", "same street", "other street", "other ward"]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...domain.formatting import local_today
+from ...domain.formatting import format_date, local_today
 from ...domain.states import IllegalTransition
 from ...extensions import db
 from ...forms import AddToRoundForm, ConfirmForm, MoveStopForm, RoundPickForm, choices
@@ -17,7 +17,8 @@ from .labels import agency_choices
 REFUSALS = {
     "not_ready": _l("Bưu gửi %(code)s không ở trạng thái có thể xếp tuyến."),
     "too_many_attempts": _l("Bưu gửi %(code)s đã phát không thành công đủ số lần: hãy chuyển hoàn."),
-    "already_planned": _l("Bưu gửi %(code)s đã có trong một tuyến phát của ngày này hoặc sau đó."),
+    "held": _l("Hồ sơ %(code)s đang ở tuyến của %(name)s ngày %(day)s: hãy bỏ khỏi tuyến đó, "
+               "hoặc đổi tuyến ở trang của bưu gửi."),
     "not_movable": _l("Bưu gửi %(code)s đã được mang đi phát nên không chuyển tuyến được."),
     "not_on_round": _l("Bưu gửi %(code)s không có trong tuyến này."),
 }
@@ -44,12 +45,14 @@ def rounds():
                            agency_id=pick.agency.data)
     move = MoveStopForm(formdata=None)
     move.to_courier.choices = choices((p.id, p.full_name) for p in people if courier is None or p.id != courier.id)
+    where = planning.positions(round_) if round_ and round_.stops else {}
+    measure = planning.measure(round_, current_user.post_office, where) if round_ and round_.stops else None
     return render_template(
         "dispatch/rounds.html", pick=pick, courier=courier, day=day, round=round_, ready=ready,
         add=AddToRoundForm(formdata=None, courier=courier.id if courier else None, day=day),
         confirm=ConfirmForm(formdata=None), move=move, day_rounds=planning.rounds_of_day(office_id(), day),
-        length_km=_round_km(round_),
-        past=day < local_today(), limit=planning.READY_LIMIT)
+        measure=measure, length_km=_km(measure.metres) if measure and measure.metres >= 50 else None,
+        where=where, past=day < local_today(), limit=planning.READY_LIMIT)
 
 
 @bp.route("/rounds/add", methods=["POST"])
@@ -81,8 +84,12 @@ def rounds_propose(round_id):
     round_ = _round(round_id)
     proposal = planning.propose(round_, current_user.post_office)
     db.session.commit()
-    flash(_("Đã sắp xếp lại thứ tự: khoảng %(after)s km (trước đó %(before)s km).",
-            after=_km(proposal.after_m), before=_km(proposal.before_m)), "info")
+    if proposal.located:
+        flash(_("Đã sắp xếp lại thứ tự: khoảng %(after)s km cho %(located)s/%(total)s điểm có tọa độ "
+                "(trước đó %(before)s km).", after=_km(proposal.after_m), before=_km(proposal.before_m),
+                located=proposal.located, total=proposal.total), "info")
+    else:
+        flash(_("Đã sắp xếp lại thứ tự theo phường, đường và số nhà: chưa điểm nào có tọa độ."), "info")
     return back(_round_url(round_))
 
 
@@ -100,15 +107,19 @@ def rounds_shift(round_id, shipment_id):
 @bp.route("/rounds/<uuid:round_id>/stops/<uuid:shipment_id>/remove", methods=["POST"])
 def rounds_remove(round_id, shipment_id):
     round_, shipment = _round_and_stop(round_id, shipment_id)
+    code = shipment.dossier.code
     try:
-        planning.remove(round_, shipment, current_user, max_attempts())
+        holder = planning.remove(round_, shipment, current_user, max_attempts())
     except IllegalTransition:
         db.session.rollback()
-        flash(_("Bưu gửi %(code)s đã được mang đi phát nên không bỏ khỏi tuyến được.",
-                code=shipment.dossier.code), "error")
+        flash(_("Bưu gửi %(code)s đã được mang đi phát nên không bỏ khỏi tuyến được.", code=code), "error")
         return back(_round_url(round_))
     db.session.commit()
-    flash(_("Đã bỏ %(code)s khỏi tuyến; bưu gửi trở lại bưu cục.", code=shipment.dossier.code), "info")
+    if holder is None:
+        flash(_("Đã bỏ %(code)s khỏi tuyến; bưu gửi trở lại bưu cục.", code=code), "info")
+    else:
+        flash(_("Đã bỏ %(code)s khỏi tuyến này; hồ sơ vẫn ở tuyến của %(name)s ngày %(day)s.", code=code,
+                name=holder.round.courier.full_name, day=format_date(holder.round.round_date)), "info")
     return back(_round_url(round_))
 
 
@@ -135,8 +146,11 @@ def rounds_move(round_id, shipment_id):
 
 
 def refusal(refused: planning.PlanningRefused) -> str:
-    """A planning refusal in words, in the user's language."""
-    return str(REFUSALS.get(refused.code, REFUSALS["not_ready"])) % {"code": refused.dossier_code}
+    """A planning refusal in words, in the user's language (a held result: whose round, which day)."""
+    holder = refused.holder
+    return str(REFUSALS.get(refused.code, REFUSALS["not_ready"])) % {
+        "code": refused.dossier_code, "name": holder.round.courier.full_name if holder else "",
+        "day": format_date(holder.round.round_date) if holder else ""}
 
 
 def _round(round_id):
@@ -156,12 +170,6 @@ def _round_and_stop(round_id, shipment_id):
 
 def _round_url(round_) -> str:
     return url_for("dispatch.rounds", courier=round_.courier_id, day=round_.round_date.isoformat())
-
-
-def _round_km(round_) -> str | None:
-    """The round's length for people, or None when there is nothing to measure."""
-    metres = planning.length_m(round_, current_user.post_office) if round_ and round_.stops else 0
-    return _km(metres) if metres >= 50 else None
 
 
 def _km(metres: float) -> str:
