@@ -142,6 +142,14 @@ class NoteForm(FlaskForm):
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
 
 
+class ResolveForm(FlaskForm):
+    """Marking a concern on the board handled: what was done must be said."""
+
+    note = TextAreaField(_l("Đã xử lý thế nào"), validators=[
+        DataRequired(_l("Hãy ghi ngắn gọn đã xử lý thế nào.")),
+        Length(max=500, message=_l("Ghi chú dài quá 500 ký tự: hãy viết ngắn lại."))])
+
+
 class ShipmentSearchForm(GetForm):
     q = StringField(_l("Mã hồ sơ, tên hoặc số điện thoại"), validators=[Optional(), Length(max=120)])
     state = SelectField(_l("Trạng thái"), validate_choice=False)

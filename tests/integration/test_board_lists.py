@@ -4,6 +4,7 @@ Each reads a partial index (migration 0011): the shipments not yet out by the
 copy of their dossier's due date, and the visits a dispatcher must look at.
 Each test runs on the suite's database (DATABASE_URL set → PostgreSQL).
 """
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -14,12 +15,14 @@ from sqlalchemy import inspect, text
 from courier.domain import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
-from courier.models import Attempt, Dossier, Outcome, Shipment
+from courier.models import Attempt, Dossier, Event, Outcome, Shipment
 from courier.services import board
 from tests import factories
 from tests.databases import statements_sent
-from tests.integration.dispatch_support import SHIPMENT_LINK, elsewhere, received
+from tests.conftest import csrf_token_from
+from tests.integration.dispatch_support import SHIPMENT_LINK, csrf, elsewhere, received
 from tests.integration.migration_support import old_dossiers
+from tests.integration.test_citizen_link import deliver, linked
 
 TODAY = local_today()
 
@@ -154,3 +157,107 @@ def test_migration_0011_copies_the_due_dates_and_downgrades(migration_app):
         with db.engine.connect() as connection:   # the shipments are still there
             assert connection.execute(text("SELECT count(*) FROM shipment")).scalar() == 2
         db.engine.dispose()
+
+
+# -- Marking a concern handled ------------------------------------------------------------------
+
+def queue(client) -> list[str]:
+    """The concerns listed on the board, by their row's reference ("event:…" or "visit:…")."""
+    return re.findall(r'data-concern="([^"]+)"', client.get("/dispatch/").get_data(as_text=True))
+
+
+def resolve(client, concern: str, note: str | None):
+    kind, ref = concern.split(":", 1)
+    url = f"/dispatch/concerns/{'disputes' if kind == 'event' else 'visits'}/{ref}/resolve"
+    return client.post(url, data={"note": note, "csrf_token": csrf(client)} if note is not None else
+                       {"csrf_token": csrf(client)})
+
+
+@pytest.fixture
+def disputed(app, db, client, office, users, auth):
+    """A delivered shipment whose citizen said, through their link, that it never came."""
+    shipment, token = linked(db, office)
+    deliver(app, db, shipment, users["courier"])
+    page = client.get(f"/t/{token}").get_data(as_text=True)
+    client.post(f"/t/{token}/dispute", data={"comment": "Tôi chưa nhận được", "csrf_token": csrf_token_from(page)})
+    auth.login(users["dispatcher"].username)
+    return shipment
+
+
+def resolutions(db):
+    return db.session.execute(db.select(Event).filter_by(action="concern_resolved")).scalars().all()
+
+
+def test_a_handled_report_leaves_the_queue_and_stays_in_the_shipments_trail(db, client, disputed):
+    [concern] = queue(client)
+    response = resolve(client, concern, "  Đã gọi cho người dân, hẹn phát lại chiều nay  ")
+    assert response.status_code == 302 and response.headers["Location"] == "/dispatch/"
+    board_html = client.get("/dispatch/").get_data(as_text=True)
+    assert "Đã ghi nhận việc đã xử lý" in board_html and queue(client) == []
+    [event] = resolutions(db)
+    dispute = db.session.execute(db.select(Event).filter_by(action="citizen_disputed")).scalar_one()
+    assert event.details == {"concern": "citizen_disputed", "event_id": dispute.id,
+                             "note": "Đã gọi cho người dân, hẹn phát lại chiều nay"}
+    assert event.to_state is None and db.session.get(Shipment, disputed.id).state == "delivered"
+    trail = client.get(f"/dispatch/shipments/{disputed.public_id}").get_data(as_text=True)
+    handled = trail.split("Điều phối viên đánh dấu đã xử lý", 1)[1].split("</li>", 1)[0]
+    assert "Việc:</span> Người dân báo chưa nhận được" in handled
+    assert "Ghi chú:</span> Đã gọi cho người dân, hẹn phát lại chiều nay" in handled
+
+
+@pytest.mark.parametrize("note, error", [
+    (None, "Hãy ghi ngắn gọn đã xử lý thế nào."), ("   ", "Hãy ghi ngắn gọn đã xử lý thế nào."),
+    ("Đã gọi " * 72, "Ghi chú dài quá 500 ký tự: hãy viết ngắn lại."),
+])
+def test_a_missing_or_too_long_note_is_refused_and_what_was_typed_is_kept(db, client, disputed, note, error):
+    [concern] = queue(client)
+    response = resolve(client, concern, note)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and error in html
+    row = html.split(f'data-concern="{concern}"', 1)[1].split("</tr>", 1)[0]
+    assert '<details class="resolve" open>' in row and error in row
+    if note and note.strip():
+        assert f">{note}</textarea>" in row
+    assert resolutions(db) == [] and queue(client) == [concern]
+
+
+def test_another_offices_dispatcher_cannot_mark_it_handled(db, client, disputed, auth):
+    [concern] = queue(client)
+    other = elsewhere(db)
+    auth.login(other["dispatcher"].username)
+    assert resolve(client, concern, "Không phải của tôi").status_code == 404
+    registered = db.session.execute(db.select(Event).filter_by(shipment_id=disputed.id, action="register")).scalar()
+    assert resolve(client, f"event:{registered.id}", "Không phải khiếu nại").status_code == 404
+    assert resolutions(db) == []
+
+
+def test_resolving_twice_records_once_and_a_new_report_shows_again(db, client, disputed):
+    [concern] = queue(client)
+    assert resolve(client, concern, "Đã xử lý").status_code == 302
+    assert resolve(client, concern, "Bấm lần nữa").status_code == 302
+    assert "đã được đánh dấu đã xử lý trước đó" in client.get("/dispatch/").get_data(as_text=True)
+    assert len(resolutions(db)) == 1 and queue(client) == []
+    again = custody.note(db.session.get(Shipment, disputed.id), "citizen_disputed", actor_label="citizen",
+                         details={"comment": "Vẫn chưa nhận"})
+    db.session.commit()
+    assert queue(client) == [f"event:{again.id}"]
+
+
+def test_a_flagged_visit_is_handled_alone_by_its_client_id(db, client, office, users, auth):
+    shipment = factories.shipment(office)
+    now = datetime.now(timezone.utc)
+    visits = [Attempt(client_id=uuid.uuid4(), shipment=shipment, courier=users["courier"], outcome=outcome,
+                      failure_reason="absent" if outcome is Outcome.FAILED else None,
+                      flagged_reason=None if outcome is Outcome.FAILED else "shipment_cancelled",
+                      captured_at=now - timedelta(hours=h), received_at=now - timedelta(hours=h),
+                      content_digest="0" * 64)
+              for outcome, h in ((Outcome.FAILED, 2), (Outcome.DELIVERED, 1))]
+    db.session.add_all(visits)
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    failed, flagged = (f"visit:{v.client_id}" for v in visits)
+    assert queue(client) == [flagged, failed]
+    assert resolve(client, flagged, "Đã kiểm tra với bưu tá").status_code == 302
+    assert queue(client) == [failed]
+    [event] = resolutions(db)
+    assert event.details["client_id"] == str(visits[1].client_id) and event.details["concern"] == "flagged"

@@ -7,6 +7,7 @@ from courier.domain.states import Action
 from courier.models import Attempt
 from tests import factories
 from tests.conftest import AuthActions, csrf_token_from
+from tests.databases import statements_sent
 from tests.integration.dispatch_support import elsewhere, on_round, received
 from tests.integration.test_sync_api import delivered, post as send_attempt
 
@@ -52,8 +53,63 @@ def test_due_today_lists_only_what_has_not_gone_out(client, day):
     assert "Điểm 1" not in due  # out for delivery
 
 
-def test_the_board_refreshes_itself_without_script(client, day):
-    assert '<meta http-equiv="refresh" content="30">' in client.get("/dispatch/").get_data(as_text=True)
+def test_the_board_no_longer_reloads_itself_but_loads_its_live_script(client, day):
+    html = client.get("/dispatch/").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html
+    assert '<script src="/static/js/dispatch/board.js" defer></script>' in html
+    assert 'data-live-url="/dispatch/board/live"' in html
+
+
+def live(client, since: str | None = None) -> dict:
+    response = client.get("/dispatch/board/live", query_string={"since": since} if since else {},
+                          headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    return response.json
+
+
+def test_the_live_board_answers_only_its_fingerprint_until_a_hand_over_changes_it(app, client, users, day):
+    page = client.get("/dispatch/").get_data(as_text=True)
+    shown = page.split('data-version="', 1)[1].split('"', 1)[0]
+    assert live(client, shown) == {"version": shown}   # nothing new since the page was drawn
+    phone = app.test_client()
+    AuthActions(phone).login(users["courier"].username)
+    phone.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(phone.get("/courier/").get_data(as_text=True))
+    assert send_attempt(phone, delivered(day["stops"][1])).status_code == 201
+    answer = live(client, shown)
+    assert answer["version"] != shown
+    courier = card(answer["html"], users["courier"].full_name)
+    assert "Đã phát 2/3" in courier and '<progress max="3" value="2"' in courier
+    assert live(client, answer["version"]) == {"version": answer["version"]}
+
+
+def test_a_citizen_report_and_its_resolution_each_change_the_fingerprint(db, client, day):
+    before = live(client)["version"]
+    report = custody.note(day["stops"][0], "citizen_disputed", actor_label="citizen", details={"comment": "Chưa nhận"})
+    db.session.commit()
+    reported = live(client, before)
+    assert reported["version"] != before and "Chưa nhận" in reported["html"]
+    response = client.post(f"/dispatch/concerns/disputes/{report.id}/resolve",
+                           data={"csrf_token": csrf_token_from(reported["html"]), "note": "Đã gọi, hẹn phát lại"})
+    assert response.status_code == 302
+    resolved = live(client, reported["version"])
+    assert resolved["version"] != reported["version"] and "Chưa nhận" not in resolved["html"]
+
+
+def test_an_unchanged_board_costs_two_statements_beyond_the_login(db, client, day):
+    version = live(client)["version"]
+    with statements_sent(db.engine) as sent:
+        live(client, version)
+    board = [sql for sql, _ in sent if "user_account.session_token" not in sql]
+    assert len(board) == 2, board
+
+
+@pytest.mark.parametrize("who", ["courier", None])
+def test_the_live_board_is_the_dispatchers_alone(client, users, auth, who):
+    if who:
+        auth.login(users[who].username)
+    response = client.get("/dispatch/board/live", headers={"Accept": "application/json"})
+    assert response.status_code == (403 if who else 401)
+    assert "html" not in (response.json or {})
 
 
 def test_another_offices_couriers_and_shipments_are_not_on_the_board(db, client, day):

@@ -7,11 +7,11 @@ import pytest
 from courier.domain import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
-from courier.models import Shipment
+from courier.models import Round, RoundStop, Shipment
 from courier.services.search import fold
 from tests import factories
 from tests.databases import statements_sent
-from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, elsewhere, listed as search
+from tests.integration.dispatch_support import SHIPMENT_LINK as LINK, elsewhere, listed as search, received
 
 WARDS = (20341, 20332)
 
@@ -107,9 +107,10 @@ def test_another_offices_shipments_are_never_listed_or_paged_from(db, client, pe
     other = elsewhere(db)
     assert str(other["shipment"].public_id) not in search(client, "")
     assert search(client, "Người Bưu Cục Khác") == []
-    assert client.get(f"/dispatch/shipments?after={other['shipment'].public_id}").status_code == 404
-    assert client.get("/dispatch/shipments?after=not-a-uuid").status_code == 400
-    assert client.get("/dispatch/shipments?state=lost").status_code == 400
+    # Paging from another office's shipment shows the first page of one's own, as for no shipment at all.
+    for cursor in (other["shipment"].public_id, "00000000-0000-0000-0000-000000000009"):
+        html = client.get(f"/dispatch/shipments?after={cursor}").get_data(as_text=True)
+        assert "Người Bưu Cục Khác" not in html and f"Bộ lọc không hợp lệ: Trang danh sách “{cursor}”" in html
     assert client.get(f"/dispatch/shipments/{other['shipment'].public_id}").status_code == 404
 
 
@@ -122,3 +123,59 @@ def test_a_shipment_count_is_never_needed_to_page(db, client, many):
     assert db.session.execute(db.select(db.func.count()).select_from(Shipment)).scalar() == 120
     first = every_page(client, "/dispatch/shipments")[0]
     assert len(first) == 50
+
+
+# -- Filters never answer an error page --------------------------------------------------------
+
+def hrefs(html: str, prefix: str = "/dispatch") -> set[str]:
+    return {h.replace("&amp;", "&") for h in re.findall(r'href="([^"#]+)"', html) if h.startswith(prefix)}
+
+
+def test_every_link_on_the_board_and_the_list_answers_a_page(db, client, many, office, users):
+    on_round = received(office, users["dispatcher"])
+    custody.apply(on_round, Action.ASSIGN, max_attempts=3)
+    db.session.add(Round(courier=users["courier"], post_office=office, round_date=local_today(),
+                         stops=[RoundStop(shipment=on_round, position=0)]))
+    db.session.commit()
+    links = hrefs(client.get("/dispatch/").get_data(as_text=True))
+    for query in ("", "?state=registered", f"?state=received&due={local_today()}&commune={WARDS[0]}"):
+        links |= hrefs(client.get(f"/dispatch/shipments{query}").get_data(as_text=True))
+    assert any("/dispatch/rounds?courier=" in link for link in links) and any("after=" in link for link in links)
+    assert len([link for link in links if "/dispatch/shipments?state=" in link]) >= 9
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link
+
+
+def failed_visit(shipment, courier):
+    for action in (Action.ASSIGN, Action.DISPATCH, Action.FAIL):
+        custody.apply(shipment, action, max_attempts=3, courier=courier)
+
+
+@pytest.mark.parametrize("alias", ["failed", "FAILED", "failed_attempt", "fail"])
+def test_failed_is_read_as_the_failed_visit_state(db, client, many, users, alias):
+    failed = [many[0], many[3]]
+    for shipment in failed:
+        failed_visit(shipment, users["courier"])
+    db.session.commit()
+    response = client.get(f"/dispatch/shipments?state={alias}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Bộ lọc không hợp lệ" not in html
+    assert sorted(LINK.findall(html)) == sorted(str(s.public_id) for s in failed)
+    assert '<option selected value="failed_attempt">' in html
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("state=lost", "Trạng thái “lost”"), ("agency=abc", "Cơ quan “abc”"), ("commune=phuong-1", "Phường/Xã “phuong-1”"),
+    ("due=2026-13-45", "Hẹn trả “2026-13-45”"), ("after=trang-2", "Trang danh sách “trang-2”"),
+    ("q=" + "a" * 130, "Mã hồ sơ, tên hoặc số điện thoại “" + "a" * 40 + "…”"),
+])
+def test_an_unreadable_filter_shows_the_list_without_it_and_says_so(client, many, query, shown):
+    # A readable filter beside it still applies: both keep the odd-numbered shipments.
+    readable = f"due={local_today() + timedelta(days=1)}" if query.startswith("commune") else f"commune={WARDS[1]}"
+    response = client.get(f"/dispatch/shipments?{query}&{readable}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Bộ lọc không hợp lệ: {shown}. Danh sách đang hiện không theo bộ lọc này." in html
+    assert LINK.findall(html) == [str(s.public_id) for n, s in reversed(list(enumerate(many))) if n % 2 == 1][:50]
+    onwards = re.search(r'rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert f"{query}&" not in onwards and readable in onwards   # the next page drops the unreadable one

@@ -17,27 +17,74 @@ from .labels import agency_choices
 from .rounds import refusal
 
 
+# What people write for a state in a link, besides its own name: "failed" is the failed visit.
+STATE_ALIASES = {
+    "failed": State.FAILED_ATTEMPT, "fail": State.FAILED_ATTEMPT, "failure": State.FAILED_ATTEMPT,
+    "out": State.OUT_FOR_DELIVERY, "out_for_delivery": State.OUT_FOR_DELIVERY, "canceled": State.CANCELLED,
+    "return": State.RETURNING, "returned_to_agency": State.RETURNED,
+}
+
+
 @bp.route("/shipments")
 def shipments():
+    """The office's shipments, filtered: a filter that cannot be read is dropped with a notice, never a 400."""
     form = ShipmentSearchForm(formdata=request.args)
     form.state.choices = choices(STATE_LABELS.items(), _("Tất cả"))
     form.agency.choices = agency_choices()
     form.commune.choices = choices(search.ward_choices(current_user.post_office.province_code), _("Tất cả"))
-    if not form.validate() or (form.state.data and form.state.data not in {str(s) for s in State}):
-        abort(400)
+    notices, dropped = _drop_unreadable(form)
     filters = search.Filters(q=form.q.data or "", state=State(form.state.data) if form.state.data else None,
                              agency_id=form.agency.data, ward_code=form.commune.data, due=form.due.data)
+    after = _cursor(request.args.get("after"))
     try:
-        after = uuid.UUID(request.args["after"]) if request.args.get("after") else None
         page = search.search(office_id(), filters, after)
-    except ValueError:
-        abort(400)
     except search.UnknownCursor:
-        abort(404)
-    args = {key: value for key, value in request.args.items() if key != "after" and value}
+        # Another office's shipment, or none: the same answer, so nothing is learnt from it.
+        after, page = None, search.search(office_id(), filters)
+    if request.args.get("after") and after is None:
+        dropped.add("after")
+        notices.append(_invalid(_("Trang danh sách"), request.args["after"]))
+    args = {key: value for key, value in request.args.items() if key != "after" and value and key not in dropped}
+    if form.state.data:
+        args["state"] = form.state.data  # "failed" becomes "failed_attempt" in the links onwards
     next_url = url_for("dispatch.shipments", **args, after=page.next_after) if page.next_after else None
-    return render_template("dispatch/shipments.html", form=form, page=page, next_url=next_url,
+    return render_template("dispatch/shipments.html", form=form, page=page, next_url=next_url, notices=notices,
                            first_url=url_for("dispatch.shipments", **args) if after else None)
+
+
+def _drop_unreadable(form) -> tuple[list[str], set[str]]:
+    """Read the state (and its aliases); empty every field that does not validate.
+
+    Returns the notices to show and the names of the parameters dropped.
+    """
+    form.validate()
+    notices, dropped = [], set()
+    raw = (form.state.data or "").strip()
+    if raw:
+        state = STATE_ALIASES.get(raw.lower()) or next((s for s in State if s.value == raw.lower()), None)
+        form.state.data = str(state) if state else None
+        if state is None:
+            form.state.errors = [_("Không có trạng thái này.")]
+    for field in form:
+        if field.errors:
+            notices.append(_invalid(field.label.text, (field.raw_data or [""])[0]))
+            dropped.add(field.name)
+            field.data, field.raw_data, field.errors = None, None, []
+    return notices, dropped
+
+
+def _invalid(name: str, value: str) -> str:
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    return _("Bộ lọc không hợp lệ: %(name)s “%(value)s”. Danh sách đang hiện không theo bộ lọc này.",
+             name=name, value=shown)
+
+
+def _cursor(value: str | None) -> uuid.UUID | None:
+    """The page's cursor (a shipment's public id), or None if there is none or it is not one."""
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @bp.route("/shipments/<uuid:public_id>")

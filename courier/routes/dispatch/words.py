@@ -1,7 +1,7 @@
 """Words for the codes a dispatcher reads on a shipment's page: events, visits, proofs."""
 from flask_babel import lazy_gettext as _l
 
-from ...vocabulary import FAILURE_REASON_LABELS
+from ...vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS
 
 EVENT_LABELS = {
     "register": _l("Cơ quan báo gửi"),
@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "citizen_confirmed": _l("Người dân xác nhận đã nhận"),
     "citizen_disputed": _l("Người dân báo chưa nhận được"),
     "citizen_note": _l("Người dân để lại lời nhắn"),
+    "concern_resolved": _l("Điều phối viên đánh dấu đã xử lý"),
 }
 
 OUTCOME_LABELS = {"delivered": _l("Phát thành công"), "failed": _l("Phát không thành công")}
@@ -44,12 +45,14 @@ FLAG_LABELS = {
     "shipment_delivered": _l("Bưu gửi đã được phát trước đó."),
     "shipment_returning": _l("Bưu gửi đang được chuyển hoàn khi lần phát này được gửi về."),
     "shipment_returned": _l("Bưu gửi đã được trả lại cơ quan trước đó."),
+    "not_taken_out": _l("Bưu tá phát khi chưa quét nhận bưu gửi tại bưu cục."),
 }
 
 DETAIL_LABELS = {
-    "reason": _l("Lý do"), "note": _l("Ghi chú"), "return_note": _l("Ghi chú khi trả"),
+    "concern": _l("Việc"), "reason": _l("Lý do"), "note": _l("Ghi chú"), "return_note": _l("Ghi chú khi trả"),
     "comment": _l("Lời nhắn"), "rating": _l("Đánh giá"), "courier": _l("Bưu tá"),
-    "from_courier": _l("Từ bưu tá"), "round_date": _l("Ngày phát"), "layout": _l("Khổ in"),
+    "from_courier": _l("Từ bưu tá"),
+    "taken_by": _l("Bưu tá nhận"), "handed_by": _l("Người giao"), "round_date": _l("Ngày phát"), "layout": _l("Khổ in"),
 }
 
 LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
@@ -98,8 +101,12 @@ def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
             value = FLAG_LABELS.get(value, value)
         elif key == "reason" and value == "rescheduled":
             value = RESCHEDULED
-        elif key in ("courier", "from_courier"):
+        elif key == "handed_by" and value.startswith("office:"):
+            value = str(_l("Bưu cục %(code)s", code=value.split(":", 1)[1]))
+        elif key in ("courier", "from_courier", "taken_by", "handed_by"):
             value = names.get(value, value)
+        elif key == "concern":
+            value = CONCERN_LABELS.get(value, value)
         elif key == "round_date":
             value = format_date(date.fromisoformat(value))
         elif key == "layout":
