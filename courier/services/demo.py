@@ -2,29 +2,37 @@
 
 Why: an empty board shows nothing. A trainer, a reviewer or a new dispatcher
 needs a day that looks like a real one (results waiting at the agencies, a
-stack received at the office, three couriers' rounds, one courier out on the
-road, a hand-over done and a visit failed) to see what the app is for and to
-try it without an agency connected.
+stack received at the office, three couriers' rounds, two couriers out on the
+road with part of theirs and one still taking his out, hand-overs done and a
+visit failed) to see what the app is for and to try it without an agency
+connected. It is one consistent day: what the board shows delivered today,
+the report counts today, and every delivered result has its hand-over.
 
 Everything is drawn from `random.Random(45)`, so every run gives the same
 people, dossiers and rounds; only the citizen link tokens differ, since they
-are secrets. Every state change goes through domain.custody, as in
-production, so the custody trail is complete. Seeding is idempotent (it does
-nothing once the first demo agency exists) and never commits: the caller does.
+are secrets. Every state change goes through domain.custody, and every visit
+through domain.sync.submit_attempt with a generated signature and photo, as a
+phone's would, so the custody trail and the proofs are complete. Seeding is
+idempotent (it does nothing once the first demo agency exists) and never
+commits: the caller does.
 """
 import random
 from datetime import date, datetime, time, timedelta
+
+from flask import current_app
 
 from ..domain import custody
 from ..domain.addresses import find_ward
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action
+from ..domain.storage import MediaStore
 from ..domain.tokens import new_token
 from ..extensions import db
-from ..models import (Agency, AuthorisedPerson, Dossier, PostOffice, Role, Round,
+from ..models import (Agency, AuthorisedPerson, Dossier, Outcome, PostOffice, Role, Round,
                       RoundStop, Shipment, User)
 from ..models.types import utcnow
 from . import demo_data as data
+from .demo_history import hand_over, proof_media, seed_history
 
 PROVINCE_CODE = 48  # Thành phố Đà Nẵng, which Quảng Nam joined on 1 July 2025
 REARRANGEMENT = date(2025, 7, 1)
@@ -58,6 +66,16 @@ USERS = (
     ("quantri", "Võ Thị Thanh Hương", Role.ADMIN, "0914670233"),
 )
 COURIERS = ("buuta1", "buuta2", "buuta3")  # in the order of data.WARDS' regions
+
+# Each courier's morning so far: how many of the round's first stops were scanned out at the
+# office, and the visits made since, (outcome, hour). The rest of each round waits at the office
+# for the afternoon's trip; buuta3 is still at the office, taking his round out.
+MORNING = {
+    "buuta1": (4, ((Outcome.DELIVERED, 9.0),)),
+    "buuta2": (5, ((Outcome.DELIVERED, 8.7), (Outcome.FAILED, 9.3), (Outcome.DELIVERED, 10.1))),
+    "buuta3": (3, ()),
+}
+MORNING_ENDS = 11  # o'clock: this morning's last step is before; seeded earlier, the morning is squeezed
 
 # Fixed on purpose, so the logins can be printed again and tests can sign in.
 DEMO_PASSWORDS = {
@@ -104,15 +122,14 @@ def seed_demo(max_attempts: int = 3) -> dict:
         shipments.append(_register(dossier, office, at))
     registered = [shipments[index] for index in sorted(waiting)]
     received = [s for s in shipments if s not in registered]
-    rounds, unassigned = _move(rng, received, office, users, wards, max_attempts)
-    db.session.add_all(rounds)
-    db.session.flush()
-    _history(office, agencies, users, wards, codes, max_attempts)
+    store = MediaStore(current_app.config["MEDIA_DIR"])
+    rounds, unassigned = _move(rng, received, office, users, wards, store, max_attempts)
+    _history(office, agencies, users, wards, codes, store, max_attempts)
 
     # One link per kind of page a citizen may see: on the way, delivered,
-    # failed, still at the office, not yet handed over by the agency.
+    # visited in vain, still at the office, not yet handed over by the agency.
     out, visited = rounds[0].stops, rounds[1].stops
-    linked = [out[0].shipment, visited[0].shipment, visited[1].shipment,
+    linked = [out[len(MORNING["buuta1"][1])].shipment, visited[0].shipment, visited[1].shipment,
               unassigned[0], registered[0]]
     links = []
     for shipment in linked:
@@ -123,13 +140,8 @@ def seed_demo(max_attempts: int = 3) -> dict:
     return {"logins": logins, "citizen_links": links}
 
 
-def _history(office, agencies, users, wards, codes, max_attempts) -> None:
+def _history(office, agencies, users, wards, codes, store, max_attempts) -> None:
     """The past two weeks, drawn from another seed so today's demo stays as it was."""
-    from flask import current_app
-
-    from ..domain.storage import MediaStore
-    from .demo_history import seed_history
-
     rng = random.Random(SEED + 100)
 
     def make_dossier(due: date) -> Dossier:
@@ -138,7 +150,7 @@ def _history(office, agencies, users, wards, codes, max_attempts) -> None:
         return dossier
 
     seed_history(make_dossier, lambda dossier, at: _register(dossier, office, at), office, users,
-                 COURIERS, MediaStore(current_app.config["MEDIA_DIR"]), max_attempts)
+                 COURIERS, store, max_attempts)
 
 
 def _user(username, full_name, role, phone, office) -> User:
@@ -232,17 +244,12 @@ def _vn_time(days_ago: int, hour: float) -> datetime:
     return datetime.combine(day, time(), VIETNAM) + timedelta(hours=hour)
 
 
-def _move(rng, received, office, users, wards, max_attempts):
-    """Take the received shipments through the day; return the rounds and those on none."""
-    now = utcnow()
+def _move(rng, received, office, users, wards, store, max_attempts):
+    """Take the received shipments through the morning; return the rounds and those on none."""
     dispatcher = users["dieuphoi"]
 
     def step(shipment, action, actor, at, **kwargs):
         custody.apply(shipment, action, max_attempts=max_attempts, actor=actor, at=at, **kwargs)
-
-    def this_morning(hour):
-        # Today at `hour`, but never in the future if the demo is seeded early.
-        return min(_vn_time(0, hour), now - timedelta(minutes=5 * (12 - hour)))
 
     for shipment in received:  # picked up from the agencies yesterday morning
         step(shipment, Action.RECEIVE, dispatcher, _vn_time(1, rng.uniform(8, 11.5)))
@@ -259,15 +266,29 @@ def _move(rng, received, office, users, wards, max_attempts):
         rounds.append(Round(courier=users[username], post_office=office,
                             round_date=local_today(), stops=stops))
         for shipment in chosen:
-            step(shipment, Action.ASSIGN, dispatcher, this_morning(7.25))
+            step(shipment, Action.ASSIGN, dispatcher, _this_morning(7.25))
+    db.session.add_all(rounds)
+    db.session.flush()  # a hand-over looks the shipment's round up
+    for stop in (stop for rnd in rounds for stop in rnd.stops):
+        stop.open_shipment_id = stop.shipment_id  # open, as services.planning leaves a planned stop
+    db.session.flush()
 
-    # buuta1 and buuta2 have set off; buuta2 has made three visits already.
-    for rnd in rounds[:2]:
-        for stop in rnd.stops:
-            step(stop.shipment, Action.DISPATCH, rnd.courier, this_morning(7.75),
-                 courier=rnd.courier)
-    visits = ((Action.DELIVER, 8.7), (Action.FAIL, 9.3), (Action.DELIVER, 10.1))
-    for stop, (action, hour) in zip(rounds[1].stops, visits):
-        step(stop.shipment, action, rounds[1].courier, this_morning(hour))
-
+    media = proof_media(random.Random(SEED + 200))
+    for rnd in rounds:
+        taken_out, visits = MORNING[rnd.courier.username]
+        for stop in rnd.stops[:taken_out]:
+            # Scanned out at the office, as the phone's take-out records it.
+            step(stop.shipment, Action.DISPATCH, rnd.courier, _this_morning(7.75), courier=rnd.courier,
+                 details={"taken_by": rnd.courier.username, "handed_by": f"office:{rnd.post_office.code}"})
+        for stop, (outcome, hour) in zip(rnd.stops, visits):
+            hand_over(stop.shipment, rnd.courier, _this_morning(hour), outcome is Outcome.FAILED, media,
+                      store, max_attempts)
     return rounds, [s for s in received if s not in taken]
+
+
+def _this_morning(hour: float) -> datetime:
+    """Today at `hour`, Vietnam time; squeezed in before now if the demo is seeded early in the day."""
+    midnight, now = _vn_time(0, 0), utcnow()
+    if now - midnight < timedelta(hours=MORNING_ENDS):
+        return midnight + (now - midnight) * (hour / MORNING_ENDS)
+    return midnight + timedelta(hours=hour)

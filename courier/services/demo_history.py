@@ -19,6 +19,7 @@ from ..domain.states import Action, State
 from ..domain.storage import MediaStore
 from ..extensions import db
 from ..models import CashHandIn, Round, RoundStop, Shipment, User
+from ..models.types import utcnow
 
 DAYS = 12  # two working weeks: enough for the reports, quick enough for `make run`
 SEED = 46
@@ -30,7 +31,7 @@ def seed_history(make_dossier, register, office, users: dict[str, User], courier
     from the demo module, so names, codes and addresses look like the rest of the demo."""
     rng = random.Random(SEED)
     dispatcher = users["dieuphoi"]
-    media = {"signature": _signature(rng), "photo": _photo(rng)}
+    media = proof_media(rng)
     retry: dict[str, list[Shipment]] = {name: [] for name in couriers}
     for day in _working_days(local_today(), DAYS):
         for name in couriers:
@@ -44,7 +45,7 @@ def seed_history(make_dossier, register, office, users: dict[str, User], courier
             for position, shipment in enumerate(stops):
                 at = _at(day, 8.5 + position * 0.6 + rng.uniform(0, 0.4))
                 failed = rng.random() < 0.12
-                _hand_over(shipment, courier, at, failed, media, store, max_attempts)
+                hand_over(shipment, courier, at, failed, media, store, max_attempts)
                 if failed and shipment.state == State.ASSIGNED:  # planned again after the failure
                     if shipment.attempts_count >= 2:
                         _send_back(shipment, dispatcher, at, max_attempts)
@@ -91,7 +92,17 @@ def _plan(stops, office, courier, dispatcher, day, max_attempts) -> None:
     db.session.flush()
 
 
-def _hand_over(shipment, courier, at, failed, media, store, max_attempts) -> None:
+def proof_media(rng: random.Random) -> dict[str, bytes]:
+    """A signature and a photo, real PNG and JPEG bytes that pass the hand-over's image checks."""
+    return {"signature": _signature(rng), "photo": _photo(rng)}
+
+
+def hand_over(shipment: Shipment, courier: User, at: datetime, failed: bool, media: dict[str, bytes],
+              store: MediaStore, max_attempts: int) -> None:
+    """Record the courier's visit at `at` as the phone's sync would: an Attempt with its proofs.
+
+    The shipment must be out with the courier. Raises sync.SyncRejected if the visit is refused.
+    """
     dossier = shipment.dossier
     body = {"client_id": str(uuid.uuid4()), "shipment_id": str(shipment.public_id),
             "captured_at": at.isoformat(), "consent_version": "2026-11"}
@@ -104,9 +115,10 @@ def _hand_over(shipment, courier, at, failed, media, store, max_attempts) -> Non
                                "id_check": "matched"},
                  "fees": {"agency": dossier.fee_agency, "postage": dossier.fee_postage, "method": "cash"}}
         uploads = media
-    # The phone synced a few minutes after the visit: the server's times follow it.
+    # The phone synced a few minutes after the visit (never later than now, for this morning's
+    # visits): the server's times follow it.
     sync.submit_attempt(courier, json.dumps(body), uploads, store, max_attempts=max_attempts,
-                        recorded_at=at + timedelta(minutes=4))
+                        recorded_at=min(at + timedelta(minutes=4), utcnow()))
 
 
 def _send_back(shipment, dispatcher, at, max_attempts) -> None:

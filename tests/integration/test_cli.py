@@ -31,7 +31,7 @@ def test_seed_demo_builds_a_tam_ky_day_once_and_prints_working_logins(app, db):
     past = [r for r in rounds if r.round_date < local_today()]
     assert len(past) >= 30
     delivered = db.session.execute(db.select(Attempt).filter_by(outcome=Outcome.DELIVERED)).scalars().all()
-    assert len(delivered) >= 60 and all(a.captured_at.date() < local_today() for a in delivered)
+    assert len([a for a in delivered if a.captured_at.date() < local_today()]) >= 60
     assert all(any(p.kind == ProofKind.SIGNATURE for p in a.proofs) for a in delivered)
     assert db.session.execute(db.select(func.sum(CashHandIn.amount))).scalar() > 0
     assert runner.invoke(args=["verify"]).exit_code == 0
