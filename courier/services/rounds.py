@@ -101,6 +101,8 @@ def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | Non
             {"full_name": person.full_name, "relationship": person.relationship_to_applicant,
              "expected_id_tail": person.expected_id_tail} for person in dossier.authorised_persons],
         "attempts_count": shipment.attempts_count,
+        # In a courier's hands: taken out this morning, or kept after a failed visit today.
+        "with_courier": shipment.holder_courier_id is not None,
         "citizen_token_hash": shipment.citizen_token_hash,
         "citizen_note": citizen_note,
         # Prepared here, while online, so the transfer QR shows at the door without signal.
@@ -143,6 +145,11 @@ def lookup(courier: User, code: str) -> dict:
         "holder": holder.full_name if holder else shipment.post_office.name,
         "dossier_code": shipment.dossier.code,
     }
+
+
+def shipment_by_code(post_office_id: int, code: str) -> Shipment | None:
+    """The office's shipment a scanned or typed code names: a citizen link, a UUID or a dossier code."""
+    return _shipment_by_code(post_office_id, (code or "").strip())
 
 
 def _shipment_by_code(post_office_id: int, code: str) -> Shipment | None:

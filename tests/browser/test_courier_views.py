@@ -11,8 +11,8 @@ from courier.domain.states import Action
 from courier.domain.tokens import new_token
 from courier.models import Attempt, Round, RoundStop
 from tests import factories
-from tests.browser.conftest import (camera_jpeg, collect_console_errors, courier_round, draw_signature,
-                                    open_courier_app, screenshot)
+from tests.browser.conftest import (SCREENSHOTS, camera_jpeg, collect_console_errors, courier_round, draw_signature,
+                                    log_in, open_courier_app, screenshot)
 
 pytestmark = pytest.mark.browser
 CCCD_QR = "049087001234|205123456|Lê Văn Tám|01021987|Nam|Thôn 1, Xã Tam Thăng, Thành phố Đà Nẵng|12032021"
@@ -32,19 +32,28 @@ def round_and_another(db, office, users):
     colleague = factories.user(office, "courier")
     colleague.full_name = "Lê Minh Tuấn"
     theirs = factories.shipment(office, applicant_name="Đặng Thị Mai")
+    their_token, theirs.citizen_token_hash = new_token()
     for action in (Action.RECEIVE, Action.ASSIGN):
         custody.apply(theirs, action, max_attempts=3)
     custody.apply(theirs, Action.DISPATCH, max_attempts=3, courier=colleague)
     db.session.add(Round(courier=colleague, post_office=office, round_date=local_today(),
                          stops=[RoundStop(shipment=theirs, position=0)]))
     db.session.commit()
-    return {"mine": mine, "token": token, "theirs": theirs}
+    return {"mine": mine, "token": token, "theirs": theirs, "their_token": their_token}
 
 
 def scan_by_hand(page, text):
     field = page.get_by_label("Hoặc nhập mã hồ sơ")
     field.fill(text)
     page.get_by_role("button", name="Tìm").tap()
+
+
+def assert_in_sight(page, locator):
+    """Whole on screen without scrolling: under the top bar, above the bottom navigation."""
+    box = locator.bounding_box()
+    top = page.locator(".topbar").bounding_box()
+    nav = page.locator(".bottomnav").bounding_box()
+    assert box["y"] >= top["y"] + top["height"] and box["y"] + box["height"] <= nav["y"], (box, nav)
 
 
 def test_the_scan_guard_refuses_what_is_not_on_the_round(phone, live_server, users, round_and_another):
@@ -55,11 +64,17 @@ def test_the_scan_guard_refuses_what_is_not_on_the_round(phone, live_server, use
     # Headless Chromium has no camera: the page says so, and typing still works.
     expect(phone.locator("[data-slot=camera-state]")).to_contain_text("Hãy nhập mã bằng tay.")
 
-    scan_by_hand(phone, round_and_another["theirs"].dossier.code)
+    # Their envelope's label: a link, named by its dossier code (the server's answer), at the top.
+    their_code = round_and_another["theirs"].dossier.code
+    scan_by_hand(phone, f"{live_server.url}/t/{round_and_another['their_token']}")
     refusal = phone.locator(".refusal")
-    expect(refusal).to_have_text(f"Mã {round_and_another['theirs'].dossier.code} không có trong tuyến phát "
+    expect(refusal).to_have_text(f"Mã {their_code} không có trong tuyến phát "
                                  "của bạn. Bưu gửi này đang do Lê Minh Tuấn giữ.")
-    screenshot(phone, "courier-scan-refused")
+    assert_in_sight(phone, refusal)
+    phone.screenshot(path=str(SCREENSHOTS / "courier-scan-refused.png"))  # the screen, as the courier sees it
+    scan_by_hand(phone, their_code)
+    expect(refusal).to_have_text(f"Mã {their_code} không có trong tuyến phát "
+                                 "của bạn. Bưu gửi này đang do Lê Minh Tuấn giữ.")
     scan_by_hand(phone, CCCD_QR)
     expect(refusal).to_have_text("Đây là mã trên CCCD, không phải mã trên bì hồ sơ.")
     scan_by_hand(phone, "000.00.17.H47-000000-9999")
@@ -172,3 +187,66 @@ def test_the_day_tally_export_and_a_guarded_logout(phone, db, users, round_and_a
         return {counts, shell: Boolean(await caches.match('/courier/'))};
     }""")
     assert left == {"counts": {"meta": 0, "round": 0, "outbox": 0, "journal": 0}, "shell": False}
+
+
+def test_finished_stops_fold_away_and_overdue_ones_stand_out(phone, db, office, users):
+    from datetime import timedelta
+
+    today = local_today()
+    late, due, done = courier_round(db, office, users, [
+        ("Trần Thị Bích Ngọc", {"due_date": today - timedelta(days=2)}),
+        ("Huỳnh Văn Phúc", {"due_date": today}),
+        ("Lê Thị Thu", {"due_date": today - timedelta(days=5)}),
+    ])
+    custody.apply(done, Action.DELIVER, max_attempts=3, actor=users["courier"])
+    db.session.commit()
+    open_courier_app(phone, users["courier"].username)
+    stops = phone.locator("li.stop:visible")
+    expect(stops).to_have_count(2)  # what is left to do; the finished one is folded
+    expect(stops.nth(0)).to_contain_text("Trần Thị Bích Ngọc")
+    expect(stops.nth(0).get_by_text("Quá hẹn")).to_be_visible()
+    expect(stops.nth(1).get_by_text("Quá hẹn")).to_be_hidden()  # due today is not late
+    folded = phone.locator("summary", has_text="Đã xong (1)")
+    expect(folded).to_be_visible()
+    screenshot(phone, "courier-round-folded")
+    folded.tap()
+    finished = phone.locator("li.stop", has_text="Lê Thị Thu")
+    expect(finished).to_be_visible()
+    expect(finished).to_contain_text("Đã phát")
+    expect(finished.get_by_text("Quá hẹn")).to_be_hidden()  # delivered, however late
+    screenshot(phone, "courier-round-unfolded")
+
+
+@pytest.fixture
+def phone_without_worker(chromium, live_server):
+    """A Pixel 7 page whose every request page.route() sees: no service worker sending on its own."""
+    playwright, browser = chromium
+    context = browser.new_context(**playwright.devices["Pixel 7"], locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  base_url=live_server.url, service_workers="block")
+    yield context.new_page()
+    context.close()
+
+
+def test_a_server_that_does_not_answer_is_not_called_a_working_network(
+        phone_without_worker, db, users, round_and_another):
+    phone = phone_without_worker
+    log_in(phone, users["courier"].username, factories.PASSWORD)
+    expect(phone.locator("li.stop")).to_have_count(2)
+    net = phone.locator("#net-state")
+    expect(net).to_have_text("Có mạng")
+    # The phone has a network; our server answers nothing.
+    phone.route("**/api/v1/**", lambda route: route.abort("connectionrefused"))
+    phone.locator("li.stop", has_text="Huỳnh Văn Phúc").locator("a.stop-open").tap()
+    phone.get_by_role("link", name="Không phát được").tap()
+    phone.get_by_text("Người nhận vắng nhà").tap()
+    phone.get_by_role("button", name="Ghi nhận không phát được").tap()
+    expect(net).to_have_text("Không kết nối được máy chủ")
+    assert phone.evaluate("navigator.onLine") is True
+    expect(phone.locator("#pending")).to_have_text("Chờ gửi: 1")
+    expect(phone.locator("#notice")).not_to_contain_text("Đã gửi")
+    screenshot(phone, "courier-server-unreachable")
+    # The server answers again: what waited goes at the next retry, and the pill says so.
+    phone.unroute("**/api/v1/**")
+    expect(phone.locator("#pending")).to_have_text("Chờ gửi: 0", timeout=20_000)
+    expect(net).to_have_text("Có mạng")
+    expect(phone.locator("#notice")).to_have_text("Đã gửi 1 bản ghi lên máy chủ.")

@@ -112,6 +112,20 @@ def test_lookup_says_who_holds_a_shipment_of_another_round(db, office, users, cl
     assert unknown["found"] is False
 
 
+def test_lookup_names_the_dossier_a_scanned_label_link_belongs_to(db, office, users, client, auth):
+    """The phone refuses a label by its dossier code, which only the server can tell from a link."""
+    other = factories.user(office, "courier", username="buuta-ben-canh")
+    elsewhere = factories.shipment(office)
+    token, elsewhere.citizen_token_hash = new_token()
+    db.session.add(Round(courier=other, post_office=office, round_date=local_today(),
+                         stops=[RoundStop(shipment=elsewhere, position=0)]))
+    db.session.commit()
+    auth.login(users["courier"].username)
+    answer = client.get("/api/v1/courier/lookup", query_string={"code": f"https://buudien.vn/t/{token}"}).json
+    assert answer == {"found": True, "on_your_round": False, "holder": other.full_name,
+                      "dossier_code": elsewhere.dossier.code}
+
+
 def test_lookup_does_not_reach_into_another_post_office(db, users, client, auth):
     far = factories.post_office()
     foreign = factories.shipment(far)

@@ -9,6 +9,7 @@ import { showRound } from "./round_view.js";
 import { showScan } from "./scan_view.js";
 import { checkStorage, claimPhone, guardLogout, storageWarning } from "./session.js";
 import { showStop } from "./stop_view.js";
+import { showTakeOut } from "./takeout_view.js";
 import { startSync, syncNow } from "./sync.js";
 
 const DB = window.CourierDB;
@@ -16,6 +17,7 @@ const DB = window.CourierDB;
 const ROUTES = [
   [/^#\/?$/, showRound, false, true, "round"],
   [/^#\/scan$/, showScan, false, false, "scan"],
+  [/^#\/takeout$/, showTakeOut, false, false, "round"],
   [/^#\/stop\/([\w-]+)$/, showStop, true, true, "round"],
   [/^#\/handover\/([\w-]+)$/, showHandover, true, false, "round"],
   [/^#\/fail\/([\w-]+)$/, showFail, true, false, "round"],
@@ -26,6 +28,10 @@ let leave = null;
 let live = false;
 let generation = 0;
 let arrivalNotice = "";
+let serverAnswers = true;  // until a call says otherwise
+let sentNotice = "";  // the "sent N" notice on show, if any
+let probe = null;
+const PROBE_MS = 30_000;
 
 /** Draw the view the hash names. `keepScroll` for a redraw of the same view. */
 async function route({ keepScroll = false } = {}) {
@@ -70,19 +76,56 @@ async function refresh() {
   if (live) await route({ keepScroll: true });
 }
 
+/**
+ * The status bar's connection pill. "Có mạng" (navigator.onLine) says nothing about our
+ * server: a phone on a working network whose last send or round download got no answer
+ * is told "Không kết nối được máy chủ", apart from "Mất mạng" (no network at all).
+ */
 function showNetwork() {
-  const state = navigator.onLine ? "online" : "offline";
+  const state = !navigator.onLine ? "offline" : serverAnswers ? "online" : "unreachable";
   const element = document.getElementById("net-state");
   element.dataset.state = state;
   element.textContent = t(state);
+  if (state !== "online") clearSentNotice();
+  clearTimeout(probe);
+  // Nothing else may ask the server again soon (an empty outbox sends nothing): ask ourselves.
+  if (state === "unreachable") probe = setTimeout(checkServer, PROBE_MS);
+}
+
+/** Record whether the server answered the last call that could tell (a send or the round). */
+function serverAnswered(answered) {
+  serverAnswers = answered;
+  showNetwork();
+}
+
+/** Download the round: it refreshes the stops and says whether the server answers. */
+async function checkServer() {
+  const outcome = await downloadRound();
+  if (outcome === "login") report({ stopped: "login" });
+  serverAnswered(outcome === "ok" || outcome === "login");
+  if (outcome === "ok") await sync();  // what waited in the outbox goes now, and the views redraw
+  return outcome;
+}
+
+/** "Đã gửi 2 bản ghi" is stale once the connection is lost: take it down. */
+function clearSentNotice() {
+  const notice = document.getElementById("notice");
+  if (sentNotice && !notice.hidden && notice.textContent === sentNotice) notify("");
+  sentNotice = "";
 }
 
 /** Tell the courier what a send achieved: how many went, or that a login is needed first. */
 function report(result) {
   const loginNeeded = result.stopped === "login";
   document.getElementById("login-again").hidden = !loginNeeded;
+  // Without a network the send was not even tried: that says nothing about the server.
+  if ((result.stopped === "offline" || result.stopped === "retry") && navigator.onLine) serverAnswered(false);
+  else if (result.sent || result.held || loginNeeded) serverAnswered(true);
   if (loginNeeded) notify(t("login_needed"));
-  else if (result.sent) notify(t("synced", { count: result.sent }));
+  else if (result.sent) {
+    sentNotice = t("synced", { count: result.sent });
+    notify(sentNotice);
+  }
 }
 
 async function sync() {
@@ -94,7 +137,7 @@ async function start() {
   await claimPhone();
   guardLogout();
   showNetwork();
-  window.addEventListener("online", showNetwork);
+  window.addEventListener("online", () => { showNetwork(); checkServer(); });
   window.addEventListener("offline", showNetwork);
   window.addEventListener("hashchange", () => {
     notify(arrivalNotice);
@@ -115,6 +158,8 @@ async function start() {
   await refresh();
   const outcome = await download;
   if (outcome === "login") report({ stopped: "login" });
+  // "offline" with navigator.onLine true: the network is there, our server is not.
+  serverAnswered(outcome !== "offline" && outcome !== "error");
   if (outcome === "ok" && kept) await refresh();
   await sync();
   const warning = storageWarning(await checkStorage().catch(() => null));

@@ -1,10 +1,14 @@
-// QR codes the courier shows at the door.
-// - The citizen's link, read from the envelope's label, so the recipient confirms receipt
-//   on their own phone before the courier leaves. The phone never learns the link
-//   otherwise (the server keeps only its hash), so it is kept for this tab only, from
-//   the scan to the hand-over.
+// What the citizen says and sees at the door.
+// - Their note, left through their link (e.g. "gọi trước khi đến"), comes with the round.
+// - Their link as a QR code, so the recipient confirms receipt on their own phone before the
+//   courier leaves. The server keeps only the link's hash, so the phone learns the link from
+//   the envelope's label: remembered (for this tab) when the stop was opened by scanning it,
+//   else read from the label at the door; either way checked against the stop's hash.
 // - The VietQR for a fee paid by bank transfer, prepared by the server while online.
 import qrcode from "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs";
+import { classifyCode, sha256Hex } from "./codes.js";
+import { say, slot, t } from "./dom.js";
+import { startScanner } from "./scan.js";
 
 const KEY = (shipmentId) => `citizen-link:${shipmentId}`;
 
@@ -34,16 +38,59 @@ export function offerTransferQr(form, stop) {
   }
 }
 
-/** Show the "let the recipient scan" part of the hand-over when the link is known. */
-export function offerCitizenLink(section, shipmentId) {
-  const link = sessionStorage.getItem(KEY(shipmentId));
-  section.hidden = !link;
-  if (!link) return;
+/** Show the citizen's latest note in an element's [data-ref=citizen-note] box, if there is one. */
+export function showCitizenNote(element, stop) {
+  const box = element.querySelector("[data-ref=citizen-note]");
+  box.hidden = !stop.citizen_note;
+  slot(box, "citizen-note").textContent = stop.citizen_note || "";
+}
+
+/**
+ * Offer the "let the recipient scan" part of the hand-over for any stop whose label carries a
+ * link: drawn at once when the link is remembered, else after reading the label with the camera.
+ * Returns {close} to release the camera when the form goes.
+ */
+export function offerCitizenLink(section, stop) {
   const button = section.querySelector("[data-ref=show-qr]");
   const image = section.querySelector("[data-ref=qr-image]");
-  button.addEventListener("click", () => {
+  const camera = section.querySelector("[data-ref=qr-camera]");
+  const hint = section.querySelector("[data-ref=qr-needs-label]");
+  let scanning = null;
+  const close = () => {
+    if (scanning) scanning.abort();
+    scanning = null;
+    camera.hidden = true;
+  };
+  section.hidden = !stop.citizen_token_hash;
+  hint.hidden = Boolean(sessionStorage.getItem(KEY(stop.shipment_id)));
+  const show = (link) => {
+    close();
     drawQr(image, link);
     image.hidden = false;
     button.hidden = true;
+    hint.hidden = true;
+  };
+  button.addEventListener("click", () => {
+    const kept = sessionStorage.getItem(KEY(stop.shipment_id));
+    if (kept) {
+      show(kept);
+      return;
+    }
+    if (scanning) return;
+    scanning = new AbortController();
+    camera.hidden = false;
+    startScanner(camera, async (text) => {
+      const code = classifyCode(text);
+      if (code && code.kind === "citizen_link" && await sha256Hex(code.token) === stop.citizen_token_hash) {
+        rememberCitizenLink(stop.shipment_id, text.trim());
+        show(text.trim());
+      } else {
+        say(hint, t("label_mismatch"));  // another envelope's label: keep looking
+      }
+    }, { signal: scanning.signal, onError: (code) => {
+      say(hint, t(code === "denied" ? "camera_denied" : "camera_failed"));
+      close();
+    } });
   });
+  return { close };
 }

@@ -9,7 +9,7 @@ import { photoInput } from "./images.js";
 import { checkId, expectedPerson, sameName } from "./recipient.js";
 import { parseCccd } from "./codes.js";
 import { startScanner } from "./scan.js";
-import { offerCitizenLink, offerTransferQr } from "./citizen_link.js";
+import { offerCitizenLink, offerTransferQr, showCitizenNote } from "./citizen_link.js";
 import { signaturePad } from "./signature.js";
 import { queue } from "./sync.js";
 
@@ -21,14 +21,16 @@ export function showHandover(view, { round, stop, go }) {
   const field = (name) => form.elements[name];
   const error = slot(form, "error");
   const location = sampleLocation();  // started now, ready by the time the courier confirms
-  const signature = signaturePad(ref(form, "signature"));
+  const signature = signaturePad(ref(form, "signature"), { onStroke: () => recheck() });
   const photoMessages = { processing: t("photo_processing"), failed: t("photo_failed") };
   const showError = (message) => say(error, message);
   const photo = photoInput(field("photo"), ref(form, "photo-preview"), showError, photoMessages);
   const letter = photoInput(field("authorisation_letter"), ref(form, "letter-preview"), showError, photoMessages);
-  offerCitizenLink(ref(form, "citizen-qr"), stop.shipment_id);
+  showCitizenNote(form, stop);
+  const citizenQr = offerCitizenLink(ref(form, "citizen-qr"), stop);
   offerTransferQr(form, stop);
   let card = null;  // the scanned CCCD, in memory only
+  let refused = "";  // the problem the last confirm showed, until it is fixed
   let scanning = null;  // an AbortController while the camera is open
 
   const persons = stop.authorised_persons || [];
@@ -54,7 +56,8 @@ export function showHandover(view, { round, stop, go }) {
     if (person && field("recipient_name").value.trim() && !sameName(field("recipient_name").value, person.name)) {
       problems.push("name_mismatch");
     }
-    if (id.problem === "id_mismatch" || id.problem === "id_missing") problems.push(id.problem);
+    // Only what does not match can be overridden: a missing ID is asked for, not excused.
+    if (id.problem === "id_mismatch") problems.push(id.problem);
     const result = slot(form, "id-result");
     if (id.check === "matched") say(result, t("id_matched", { masked: id.masked }));
     else if (id.masked && id.check === "not_given") say(result, t("id_recorded", { masked: id.masked }));
@@ -118,11 +121,13 @@ export function showHandover(view, { round, stop, go }) {
 
   form.addEventListener("change", (event) => {
     if (event.target.name === "relationship" || event.target.name === "person") choose();
+    recheck();
   });
   form.addEventListener("input", (event) => {
     if (event.target.name === "id_tail") card = null;  // typed digits replace a scanned card
     if (["id_tail", "recipient_name"].includes(event.target.name)) review();
     if (event.target.name.startsWith("fee_")) fees();
+    recheck();
   });
   ref(form, "scan-id").addEventListener("click", scanCard);
   ref(form, "clear-signature").addEventListener("click", () => signature.clear());
@@ -140,8 +145,8 @@ export function showHandover(view, { round, stop, go }) {
     }
   });
 
-  /** The capture for the outbox, or null after showing the courier what is missing. */
-  async function collect() {
+  /** What stops the hand-over now, in the courier's words ("" if nothing), with the form's values. */
+  async function firstProblem() {
     const { person, id, problems } = review();
     const name = field("recipient_name").value.trim();
     const collected = fees();
@@ -150,13 +155,33 @@ export function showHandover(view, { round, stop, go }) {
     const [photoBlob, letterBlob] = await Promise.all([photo.blob(), letter.blob()]);
     const problem = !person ? t("person_required")
       : !name ? t("name_required")
+      : id.problem === "id_missing" ? t("id_missing")
       : id.problem === "id_too_short" ? t("id_too_short", { count: Math.max(4, person.tail.length) })
       : problems.length && !override ? t("override_required")
       : !signature.hasEnoughInk() ? t("signature_blank")
       : !photoBlob ? t("photo_required")
       : authorised && !letterBlob ? t("letter_required")
       : collected.agency === null || collected.postage === null ? t("fees_invalid") : "";
+    return { problem, person, id, problems, name, collected, authorised, override, photoBlob, letterBlob };
+  }
+
+  /** Take an error down once the courier has fixed what it was about (not on every keystroke
+   * before the first confirm: an unfinished form is not an error). */
+  async function recheck() {
+    const shown = refused;
+    if (!shown || error.hidden || error.textContent !== shown) return;  // (a photo's progress is not ours)
+    const { problem } = await firstProblem();
+    if (problem !== shown || !problem) {
+      if (error.textContent === shown) say(error, "");
+      refused = "";
+    }
+  }
+
+  /** The capture for the outbox, or null after showing the courier what is missing. */
+  async function collect() {
+    const { problem, id, problems, name, collected, authorised, override, photoBlob, letterBlob } = await firstProblem();
     say(error, problem);
+    refused = problem;
     if (problem) return null;
     const attempt = {
       client_id: crypto.randomUUID(), shipment_id: stop.shipment_id, outcome: "delivered",
@@ -180,6 +205,7 @@ export function showHandover(view, { round, stop, go }) {
   review();
   return () => {
     closeScanner();
+    citizenQr.close();
     signature.destroy();
     photo.release();
     letter.release();

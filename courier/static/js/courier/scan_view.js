@@ -13,6 +13,12 @@ export function showScan(view, { round, go }) {
   const stops = round ? round.stops : [];
   let busy = false;
 
+  /** Say why a code is refused, in view: the courier heard the beep and looks at the screen. */
+  function refuse(message) {
+    say(refusal, message);
+    if (refusal.getBoundingClientRect().top < 0) window.scrollTo(0, 0);
+  }
+
   async function handle(text) {
     if (busy) return;
     busy = true;
@@ -25,11 +31,13 @@ export function showScan(view, { round, go }) {
       }
       if (!kind) return;
       if (kind === "cccd") {
-        say(refusal, t("cccd_not_label"));
+        refuse(t("cccd_not_label"));
         return;
       }
-      const shown = text.trim().length > 40 ? `${text.trim().slice(0, 40)}…` : text.trim();
-      say(refusal, t("not_on_round", { code: shown }));
+      // Named by its dossier code, never by a cut URL: the typed code, or the server's answer.
+      const named = (code) => (code ? t("not_on_round", { code }) : t("label_not_on_round"));
+      const typed = kind === "dossier_code" && text.trim().length <= 40 ? text.trim() : "";
+      refuse(named(typed));
       const holder = await lookup(text);
       if (holder && holder.on_your_round && await downloadRound() === "ok") {
         // Added to the round after this phone downloaded it: take the new round and open it.
@@ -42,7 +50,7 @@ export function showScan(view, { round, go }) {
       const more = holder === null ? t("lookup_offline")
         : holder.found && holder.holder ? t("held_by", { holder: holder.holder })
         : holder.found ? "" : t("unknown_code");
-      say(refusal, `${t("not_on_round", { code: shown })} ${more}`.trim());
+      refuse(`${named((holder && holder.dossier_code) || typed)} ${more}`.trim());
     } finally {
       busy = false;
     }

@@ -6,11 +6,15 @@ const MIN_INK_PX = 150;
 // wide: still a clear proof, and a third of the pixels to upload, store and check for ink.
 const PROOF_WIDTH = 600;
 
-/** Attach a pad to a canvas already in the page; returns {hasEnoughInk, toBlob, clear, destroy}. */
-export function signaturePad(canvas) {
+/**
+ * Attach a pad to a canvas already in the page; returns {hasEnoughInk, toBlob, clear, destroy}.
+ * `onStroke` runs after each stroke (e.g. to take down a "please sign" error once signed).
+ */
+export function signaturePad(canvas, { onStroke = null } = {}) {
   const pad = new window.SignaturePad(canvas, {
     penColor: "#0b1f5c", backgroundColor: "rgb(255, 255, 255)", minWidth: 1.2, maxWidth: 3,
   });
+  if (onStroke) pad.addEventListener("endStroke", onStroke);
   // Drawn at the screen's real resolution, so the signature is not blurred.
   const resize = () => {
     const ratio = Math.max(window.devicePixelRatio || 1, 1);

@@ -1,8 +1,23 @@
 // #/stop/<id>: everything about one stop, and the two ways a visit can end.
 import { clone, fill, money, ref, say, slot, stateLabel, t } from "./dom.js";
+import { showCitizenNote } from "./citizen_link.js";
 import { chipLabel, linkStop } from "./round_view.js";
 
-export function showStop(view, { stop }) {
+// A courier at the door is never blocked by the morning's paperwork: a stop still
+// "assigned" (not scanned out at the office) can be handed over, and the server records
+// the take-out first and flags it for the dispatcher.
+const VISITABLE = new Set(["assigned", "out_for_delivery"]);
+
+/** Whether a visit can be made now: planned or out, or failed earlier today with visits left. */
+export function canVisit(stop, maxAttempts) {
+  if (VISITABLE.has(stop.effective_state)) return true;
+  if (stop.effective_state !== "failed_attempt") return false;
+  // The server's count includes today's failure once it has heard of it.
+  const failures = (stop.attempts_count || 0) + (stop.pending ? 1 : 0);
+  return failures < (maxAttempts || 3);
+}
+
+export function showStop(view, { round, stop }) {
   const page = clone("tpl-stop");
   view.append(page);
   const persons = (stop.authorised_persons || [])
@@ -15,10 +30,13 @@ export function showStop(view, { stop }) {
     authorised: persons.length ? persons.join("; ") : t("none"), attempts: String(stop.attempts_count || 0),
   });
   slot(page, "state").classList.add(`chip-${stop.effective_state}`);
+  showCitizenNote(page, stop);
   linkStop(page, stop);
-  const open = stop.effective_state === "out_for_delivery";
+  const open = canVisit(stop, round && round.max_attempts);
   ref(page, "actions").hidden = !open;
   ref(page, "handover").href = `#/handover/${stop.shipment_id}`;
   ref(page, "fail").href = `#/fail/${stop.shipment_id}`;
-  say(slot(page, "done"), open ? "" : `${t("stop_done")} ${stateLabel(stop.effective_state)}`);
+  if (open && stop.effective_state === "failed_attempt") ref(page, "handover").textContent = t("visit_again");
+  say(slot(page, "done"), open ? (stop.effective_state === "assigned" ? t("not_taken_out_yet") : "")
+    : `${t("stop_done")} ${stateLabel(stop.effective_state)}`);
 }
