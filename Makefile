@@ -14,7 +14,7 @@ export PUBLIC_BASE_URL ?= http://localhost:$(PORT)
 .PHONY: run test bench translations extract-messages clean help
 
 help:
-	@echo "make run    - install, create the demo database and serve on http://localhost:$(PORT)"
+	@echo "make run    - install, create the demo database, serve on http://localhost:$(PORT) and run the worker"
 	@echo "make test   - install what the tests need and run the whole suite (browser tests included)"
 	@echo "make bench  - measure throughput and timings on this machine (prints a table)"
 
@@ -41,13 +41,13 @@ run: export VIETQR_ACCOUNT ?= 0011001234567
 run: $(VENV)/.installed translations
 	@$(FLASK) init-db
 	@$(FLASK) seed-demo
-	@echo "Mở / open http://localhost:$(PORT)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
+	@echo "Mở / open http://localhost:$(PORT) · web (gunicorn) + worker (gửi webhook / sends webhooks)"
+	@$(BIN)/python tools/run_all.py --bind $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev translations
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core" >&2; exit 1; fi; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils >/dev/null; \
+	  else echo "Browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium fonts-noto-core poppler-utils" >&2; exit 1; fi; }
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev translations
