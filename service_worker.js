@@ -47,7 +47,6 @@ const PRECACHE = [
   "/static/js/courier/round_view.js",
   "/static/js/courier/scan.js",
   "/static/js/courier/scan_view.js",
-  "/static/js/courier/scan_worker.js",
   "/static/js/courier/session.js",
   "/static/js/courier/signature.js",
   "/static/js/courier/stop_view.js",
@@ -61,8 +60,11 @@ const PRECACHE = [
   "/static/icons/icon-maskable-512.png",
 ];
 // Cached when first used, or in the background once the shell is there (see above).
+// The scanner's worker too: it is useless without the decoder it loads.
 const LAZY = [
-  "/static/vendor/jsqr-1.4.0/jsQR.js",
+  "/static/js/courier/scan_worker.js",
+  "/static/vendor/zxing-wasm-3.1.6/zxing-reader.js",
+  "/static/vendor/zxing-wasm-3.1.6/zxing_reader.wasm",
 ];
 // Files under a versioned folder never change (vendor/README.md): the HTTP cache may serve them.
 const IMMUTABLE = "/static/vendor/";

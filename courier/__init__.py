@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # that echoes what was typed (a search) next to the CSRF token would open it to BREACH.
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/css", "text/javascript", "application/javascript",
                                                  "application/json", "application/manifest+json",
-                                                 "image/svg+xml"])
+                                                 "image/svg+xml", "application/wasm"])
     app.config.setdefault("COMPRESS_ALGORITHM", "gzip")
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", "gzip")  # static files are streamed
     Compress(app)
@@ -115,11 +115,17 @@ def _register_blueprints(app: Flask) -> None:
     errors.register(app)
 
 
+_WASM_WORKER = "/static/js/courier/scan_worker.js"
+
+
 def _security_headers(response):
     # Only what every page needs now; inline script and style are not used anywhere.
+    # The scanner's worker alone may compile WebAssembly (its QR decoder, from our origin):
+    # a dedicated worker runs under the policy its own script was served with.
+    script = " script-src 'self' 'wasm-unsafe-eval';" if request.path == _WASM_WORKER else ""
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+        f"default-src 'self';{script} img-src 'self' data: blob:; object-src 'none'; "
         "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import qrcode
-from PIL import Image
+from PIL import Image, ImageOps
 from qrcode.constants import ERROR_CORRECT_M
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
@@ -24,10 +24,13 @@ BACKGROUND = (126, 128, 124)  # a mid-grey desk, not the QR's white
 QUIET_ZONE = 4  # modules, as the standard asks
 
 
-def qr_frame(text: str, size: tuple[int, int] = (640, 480), fill: float = 0.75) -> Image.Image:
+def qr_frame(text: str | bytes, size: tuple[int, int] = (640, 480), fill: float = 0.75,
+             inverted: bool = False) -> Image.Image:
     """An RGB frame of `size` with the QR code of `text` (error correction M) in the middle.
 
-    The code, quiet zone included, takes about `fill` of the frame's shorter side.
+    The code, quiet zone included, takes about `fill` of the frame's shorter side. Bytes
+    are put in as they are, without an ECI (e.g. Shift_JIS text, as Japanese readers make);
+    `inverted` draws light modules on a dark ground (a code on a phone in dark mode).
     """
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
     code.add_data(text)
@@ -35,6 +38,8 @@ def qr_frame(text: str, size: tuple[int, int] = (640, 480), fill: float = 0.75) 
     modules = code.modules_count + 2 * QUIET_ZONE
     code.box_size = max(1, int(min(size) * fill) // modules)
     symbol = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+    if inverted:
+        symbol = ImageOps.invert(symbol)
     if symbol.width > size[0] or symbol.height > size[1]:
         raise ValueError(f"a QR code of {len(text)} characters does not fit a {size} frame")
     frame = Image.new("RGB", size, BACKGROUND)
@@ -56,15 +61,16 @@ def yuv420_planes(frame: Image.Image) -> bytes:
             + red.resize(half, Image.Resampling.BOX).tobytes())
 
 
-def write_qr_y4m(path, text: str, frames: int = 30, size: tuple[int, int] = (640, 480)) -> Path:
-    """Write `frames` identical frames showing the QR code of `text` as a YUV4MPEG2 file."""
+def write_qr_y4m(path, text: str | bytes, frames: int = 30, size: tuple[int, int] = (640, 480),
+                 inverted: bool = False) -> Path:
+    """Write `frames` identical frames showing the QR code of `text` (see qr_frame) as a YUV4MPEG2 file."""
     width, height = size
     if width % 2 or height % 2:
         raise ValueError("4:2:0 needs an even width and height")
     if frames < 1:
         raise ValueError("a video needs at least one frame")
     path = Path(path)
-    planes = yuv420_planes(qr_frame(text, size))
+    planes = yuv420_planes(qr_frame(text, size, inverted=inverted))
     with open(path, "wb") as video:
         video.write(y4m_header(size))
         for _ in range(frames):
@@ -88,16 +94,17 @@ def phone_context_options(playwright, base_url: str) -> dict:
 
 @pytest.fixture(scope="module")
 def camera_browsers(chromium, live_server, tmp_path_factory):
-    """launch(text, size) -> a Chromium filming the QR code of `text`; one per (text, size) per module."""
+    """launch(text, size, inverted) -> a Chromium filming the QR code of `text` (see qr_frame);
+    one per (text, size, inverted) per module."""
     playwright, _ = chromium
     folder = tmp_path_factory.mktemp("camera")
     browsers = {}
 
-    def launch(text: str, size: tuple[int, int] = (640, 480)):
-        if (text, size) not in browsers:
-            video = write_qr_y4m(folder / f"qr-{len(browsers)}.y4m", text, frames=10, size=size)
-            browsers[text, size] = launch_with_camera(playwright, video)
-        return browsers[text, size]
+    def launch(text: str | bytes, size: tuple[int, int] = (640, 480), inverted: bool = False):
+        if (text, size, inverted) not in browsers:
+            video = write_qr_y4m(folder / f"qr-{len(browsers)}.y4m", text, frames=10, size=size, inverted=inverted)
+            browsers[text, size, inverted] = launch_with_camera(playwright, video)
+        return browsers[text, size, inverted]
 
     yield launch
     for browser in browsers.values():

@@ -19,16 +19,19 @@ from tests.browser.conftest import camera_jpeg, courier_round, draw_signature, l
 
 pytestmark = pytest.mark.browser
 CCCD_QR = "049087001234||Lê Văn Tám|01021987|Nam|Thôn 1, Xã Tam Thăng, Thành phố Đà Nẵng|12032021"
+# An agency's own slip, in the Shift_JIS bytes a Japanese reader makes (no ECI says so).
+SLIP = "受付番号 第１２３号"
 
 
 @pytest.fixture
 def camera_page(chromium, live_server, camera_browsers):  # noqa: F811
-    """camera_page(text) -> a logged-out Pixel 7 page whose rear camera films the QR code of `text`."""
+    """camera_page(text, inverted=False) -> a logged-out Pixel 7 page whose rear camera films
+    the QR code of `text` (see camera.qr_frame)."""
     playwright, _ = chromium
     contexts = []
 
-    def open_page(text):
-        context = camera_browsers(text).new_context(**phone_context_options(playwright, live_server.url),
+    def open_page(text, inverted=False):
+        context = camera_browsers(text, inverted=inverted).new_context(**phone_context_options(playwright, live_server.url),
                                                     service_workers="block")
         contexts.append(context)
         return context.new_page()
@@ -41,7 +44,7 @@ def camera_page(chromium, live_server, camera_browsers):  # noqa: F811
 def test_the_label_qr_opens_its_stop(camera_page, live_server, db, office, users):
     stops = courier_round(db, office, users, [("Trần Thị Bích Ngọc", {}), ("Huỳnh Văn Phúc", {})])
     token, token_hash = new_token()
-    stops[1].citizen_token_hash = token_hash
+    stops[1].add_citizen_link(token_hash, "label")
     db.session.commit()
     link = f"{live_server.url}/t/{token}"
     page = camera_page(link)
@@ -58,6 +61,32 @@ def test_the_label_qr_opens_its_stop(camera_page, live_server, db, office, users
     screenshot(page, "courier-handover-citizen-qr")
     [read] = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert read.text == link
+
+
+def test_a_light_on_dark_label_opens_its_stop(camera_page, live_server, db, office, users):
+    """A label shown white on black (on a phone in dark mode, or printed so) reads like any other."""
+    stops = courier_round(db, office, users, [("Trần Thị Bích Ngọc", {}), ("Huỳnh Văn Phúc", {})])
+    token, token_hash = new_token()
+    stops[0].add_citizen_link(token_hash, "label")
+    db.session.commit()
+    page = camera_page(f"{live_server.url}/t/{token}", inverted=True)
+    # The decoder is loaded while the courier looks at the round, before the camera is wanted.
+    with page.expect_request(lambda request: request.url.endswith("/zxing_reader.wasm"), timeout=15_000):
+        log_in(page, users["courier"].username, factories.PASSWORD)
+        expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # the round drawn
+    page.get_by_role("link", name="Quét mã").tap()
+    expect(page.get_by_role("heading", level=1, name="Trần Thị Bích Ngọc")).to_be_visible(timeout=15_000)
+
+
+def test_a_shift_jis_code_is_read_as_its_own_text(camera_page, db, office, users):
+    """Not garbled into Latin-1: the refusal names the code as it was written."""
+    courier_round(db, office, users, [("Trần Thị Bích Ngọc", {})])
+    page = camera_page(SLIP.encode("shift_jis"))
+    log_in(page, users["courier"].username, factories.PASSWORD)
+    page.get_by_role("link", name="Quét mã").tap()
+    refusal = page.locator(".scan-view [data-slot=refusal]")
+    expect(refusal).to_contain_text(f"Mã {SLIP} không có trong tuyến phát của bạn.", timeout=15_000)
+    screenshot(page, "courier-scan-shift-jis")
 
 
 def test_the_cccd_qr_fills_the_recipient_and_only_its_tail_is_kept(camera_page, db, office, users, tmp_path):

@@ -1,6 +1,7 @@
 """The QR decoder is not in the shell's precache, yet the scanner reads codes offline.
 
-jsQR weighs as much as the rest of the shell, so the service worker caches it lazily:
+The decoder (zxing-cpp as WebAssembly) weighs several times the rest of the shell, so the
+service worker caches it lazily:
 the first time the scanner asks for it, and once in the background when the courier's
 page is idle. These phones film a QR code with Chromium's fake camera (as in test_scan.py)
 and, unlike the camera browsers there, run the service worker (so they carry the phone's
@@ -19,10 +20,15 @@ from tests.browser.conftest import (CHROMIUM, CHROMIUM_FLAGS, courier_round, log
                                     wait_until_offline_ready)
 
 pytestmark = pytest.mark.browser
-JSQR = "/static/vendor/jsqr-1.4.0/jsQR.js"
-JSQR_CACHED = f"""async () => {{
+WORKER = "/static/js/courier/scan_worker.js"
+DECODER = "/static/vendor/zxing-wasm-3.1.6/zxing-reader.js"
+WASM = "/static/vendor/zxing-wasm-3.1.6/zxing_reader.wasm"
+DECODER_CACHED = f"""async () => {{
   const names = (await caches.keys()).filter((name) => name.startsWith('courier-static-'));
-  return names.length === 1 && Boolean(await (await caches.open(names[0])).match('{JSQR}'));
+  if (names.length !== 1) return false;
+  const cache = await caches.open(names[0]);
+  return Boolean(await cache.match('{WORKER}')) && Boolean(await cache.match('{DECODER}'))
+    && Boolean(await cache.match('{WASM}'));
 }}"""
 STATIC_CACHE_URLS = """async () => {
   const names = (await caches.keys()).filter((name) => name.startsWith('courier-static-'));
@@ -59,39 +65,39 @@ def filming_phone(chromium, live_server, tmp_path):
         browser.close()
 
 
-def test_the_precache_leaves_out_jsqr_which_is_lazy(phone):
+def test_the_precache_leaves_out_the_decoder_which_is_lazy(phone):
     lists = worker_lists(phone.request.get("/service_worker.js").text())
-    assert JSQR in lists["LAZY"]
-    assert not [url for url in lists["PRECACHE"] if "jsqr" in url.lower()]
-    assert "/static/js/courier/scan_worker.js" in lists["PRECACHE"]  # the worker itself is in the shell
+    assert {DECODER, WASM} <= set(lists["LAZY"])
+    assert not [url for url in lists["PRECACHE"] if "zxing" in url.lower()]
+    assert "/static/js/courier/scan_worker.js" in lists["LAZY"]  # useless without the decoder
     # Installed from a page that is not the courier's (nobody asks for the lazy files there):
     # the shell is cached, the decoder is not.
     phone.goto("/offline")
     wait_until(phone, "async () => Boolean((await navigator.serviceWorker.getRegistration() || {}).active)")
     cached = phone.evaluate(STATIC_CACHE_URLS)
     assert set(lists["PRECACHE"]) <= set(cached)
-    assert JSQR not in cached
+    assert not {WORKER, DECODER, WASM} & set(cached)
 
 
 def test_text_is_served_gzipped_and_vendor_files_are_kept_a_year(phone):
-    for url in ("/static/js/courier/app.js", "/static/css/courier.css", JSQR, "/service_worker.js"):
+    for url in ("/static/js/courier/app.js", "/static/css/courier.css", DECODER, WASM, "/service_worker.js"):
         response = phone.request.get(url, headers={"Accept-Encoding": "gzip"})
         assert response.headers.get("content-encoding") == "gzip", url
     # Pages are not: one echoing a search next to the CSRF token would be open to BREACH.
     assert "content-encoding" not in phone.request.get("/login", headers={"Accept-Encoding": "gzip"}).headers
-    assert phone.request.get(JSQR).headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert phone.request.get(WASM).headers["cache-control"] == "public, max-age=31536000, immutable"
     assert phone.request.get("/static/js/courier/app.js").headers["cache-control"] == "no-cache"
     assert phone.request.get("/service_worker.js").headers["cache-control"] == "no-cache"
 
 
-def test_the_scanner_caches_jsqr_when_first_opened_and_then_reads_offline(filming_phone, live_server):
+def test_the_scanner_caches_the_decoder_when_first_opened_and_then_reads_offline(filming_phone, live_server):
     text = f"{live_server.url}/t/abc"
     page = filming_phone(text)
     page.goto("/offline")  # not the courier's page: no background fetch of the decoder
     wait_until(page, "async () => Boolean((await navigator.serviceWorker.getRegistration() || {}).active)")
     page.reload()  # now controlled by the worker
     wait_until(page, "() => Boolean(navigator.serviceWorker.controller)")
-    assert page.evaluate(JSQR_CACHED) is False
+    assert page.evaluate(DECODER_CACHED) is False
 
     start = """async () => {
       const scan = await import('/static/js/courier/scan.js');
@@ -101,11 +107,11 @@ def test_the_scanner_caches_jsqr_when_first_opened_and_then_reads_offline(filmin
         (text) => window.reads.push(text), {onError: (code) => window.errors.push(code), feedback: false});
       return window.scanStop.decoder;
     }"""
-    assert page.evaluate(start) == "worker"  # no BarcodeDetector here: jsQR in scan_worker.js
+    assert page.evaluate(start) == "worker"  # no BarcodeDetector here: zxing-wasm in scan_worker.js
     page.wait_for_function("() => window.reads.length > 0 || window.errors.length > 0", timeout=15_000)
     assert page.evaluate("[window.reads[0], window.errors]") == [text, []]
     page.evaluate("window.scanStop()")
-    wait_until(page, JSQR_CACHED)  # kept on its way to the scanner's worker
+    wait_until(page, DECODER_CACHED)  # kept on its way to the scanner's worker
 
     page.context.set_offline(True)
     page.reload()
@@ -118,13 +124,13 @@ def test_a_phone_online_once_scans_labels_offline(filming_phone, live_server, db
     """The courier opens the app online once and never the scanner; later, offline, the label's QR works."""
     stops = courier_round(db, office, users, [("Trần Thị Bích Ngọc", {}), ("Huỳnh Văn Phúc", {})])
     token, token_hash = new_token()
-    stops[1].citizen_token_hash = token_hash
+    stops[1].add_citizen_link(token_hash, "label")
     db.session.commit()
     page = filming_phone(f"{live_server.url}/t/{token}")
     log_in(page, users["courier"].username, factories.PASSWORD)
     expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # drawn, not the placeholder
     wait_until_offline_ready(page)
-    wait_until(page, JSQR_CACHED)  # fetched in the background once the page was idle
+    wait_until(page, DECODER_CACHED)  # fetched in the background once the page was idle
 
     page.context.set_offline(True)
     page.goto("/courier/#/scan")

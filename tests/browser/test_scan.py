@@ -3,7 +3,7 @@
 The module is loaded with a dynamic import() into the public /offline page (same
 origin, so the module, its worker and the camera all work under the app's CSP).
 Headless Chromium on Linux has no BarcodeDetector, so these reads prove the
-jsQR-in-a-worker fallback.
+fallback: zxing-cpp (WebAssembly) in a worker.
 """
 import hashlib
 import secrets
@@ -41,7 +41,7 @@ def read_first_code(page, seconds: float = 10) -> str:
     A read takes 0.5–1 s here (a third of it opening the camera, then two or three
     frames); the generous timeout is for a machine busy with the rest of the suite.
     """
-    assert page.evaluate("'BarcodeDetector' in window") is False  # so jsQR in the worker runs
+    assert page.evaluate("'BarcodeDetector' in window") is False  # so the worker's decoder runs
     assert page.evaluate(START) == "worker"
     page.wait_for_function("() => window.reads.length > 0 || window.errors.length > 0",
                            timeout=seconds * 1000)
@@ -97,7 +97,7 @@ def test_stop_releases_the_camera(camera_phone, live_server):
 
 
 def test_a_chip_id_card_is_read_and_parsed(camera_phone):
-    page = camera_phone(CCCD, size=(1280, 720))  # scaled down to ~640×480 for jsQR
+    page = camera_phone(CCCD, size=(1280, 720))
     text = read_first_code(page)
     assert text == CCCD
     card = page.evaluate("(text) => window.scan.parseCccd(text)", text)

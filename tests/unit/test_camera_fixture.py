@@ -39,3 +39,25 @@ def test_odd_sizes_and_empty_videos_are_refused(tmp_path):
         write_qr_y4m(tmp_path / "odd.y4m", "x", size=(641, 480))
     with pytest.raises(ValueError):
         write_qr_y4m(tmp_path / "none.y4m", "x", frames=0)
+
+
+def luma_of_first_frame(video, size=(640, 480)) -> Image.Image:
+    data = video.read_bytes()
+    first = data.index(b"FRAME\n") + 6
+    return Image.frombytes("L", size, data[first:first + size[0] * size[1]])
+
+
+def test_an_inverted_frame_is_light_on_dark_and_still_a_code(tmp_path):
+    luma = luma_of_first_frame(write_qr_y4m(tmp_path / "dark.y4m", "http://127.0.0.1/t/abc", frames=1,
+                                            inverted=True))
+    # A 33-module code at 10 px a module, from y = 75: its quiet zone is dark, the desk still grey.
+    assert luma.getpixel((320, 85)) < 40 and 100 < luma.getpixel((5, 5)) < 150
+    assert [code.text for code in zxingcpp.read_barcodes(luma)] == ["http://127.0.0.1/t/abc"]
+
+
+def test_bytes_go_in_as_they_are(tmp_path):
+    slip = "受付番号 第１２３号"
+    luma = luma_of_first_frame(write_qr_y4m(tmp_path / "sjis.y4m", slip.encode("shift_jis"), frames=1))
+    [code] = zxingcpp.read_barcodes(luma)
+    assert code.bytes == slip.encode("shift_jis")
+    assert code.text == slip  # what a reader that honours the code's encoding shows

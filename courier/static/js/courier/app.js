@@ -7,6 +7,7 @@ import { showHandover } from "./handover.js";
 import { currentRound, downloadRound } from "./round.js";
 import { showRound } from "./round_view.js";
 import { showScan } from "./scan_view.js";
+import { warmScanner } from "./scan.js";
 import { checkStorage, claimPhone, guardLogout, storageWarning } from "./session.js";
 import { showStop } from "./stop_view.js";
 import { showTakeOut } from "./takeout_view.js";
@@ -156,6 +157,9 @@ async function start() {
   if (!kept) await download;
   await route();
   await refresh();
+  // The decoder loads while the courier reads the round, not when the camera opens.
+  const idle = window.requestIdleCallback || ((run) => setTimeout(run, 500));
+  idle(() => warmScanner(), { timeout: 3000 });
   const outcome = await download;
   if (outcome === "login") report({ stopped: "login" });
   // "offline" with navigator.onLine true: the network is there, our server is not.
