@@ -4,7 +4,7 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField,
+from wtforms import (BooleanField, DateField, FieldList, HiddenField, IntegerField, PasswordField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -59,16 +59,43 @@ class GetForm(FlaskForm):
         csrf = False
 
 
+# What each dossier field is called on the mapping step (the template's header words).
+INTAKE_FIELDS = [
+    SelectChoice("agency_code", _l("Mã cơ quan")), SelectChoice("code", _l("Mã hồ sơ")), SelectChoice("procedure_name", _l("Tên thủ tục")),
+    SelectChoice("applicant_name", _l("Họ tên người nhận")), SelectChoice("applicant_phone", _l("Số điện thoại")),
+    SelectChoice("street", _l("Địa chỉ")), SelectChoice("ward", _l("Phường/Xã")), SelectChoice("province", _l("Tỉnh/Thành phố")),
+    SelectChoice("legacy_district", _l("Quận/Huyện (cũ)")), SelectChoice("latitude", _l("Vĩ độ")), SelectChoice("longitude", _l("Kinh độ")),
+    SelectChoice("due_date", _l("Ngày hẹn trả")), SelectChoice("fee_agency", _l("Phí lệ phí")), SelectChoice("fee_postage", _l("Cước phát")),
+    SelectChoice("expected_id_tail", _l("4 số cuối giấy tờ")), SelectChoice("authorised_name", _l("Người được ủy quyền")),
+    SelectChoice("authorised_relationship", _l("Quan hệ với người nộp")),
+]
+INTAKE_ENCODINGS = [SelectChoice("", _l("Tự nhận biết")), SelectChoice("utf-8", "UTF-8"),
+                    SelectChoice("utf-16", "UTF-16 (Unicode)"), SelectChoice("cp1258", "Windows-1258 (tiếng Việt)"),
+                    SelectChoice("cp1252", "Windows-1252")]
+
+
 class IntakeUploadForm(FlaskForm):
-    file = FileField(_l("Tệp danh sách hồ sơ (.csv hoặc .xlsx)"), validators=[
+    """The agency's file; the agency's choices are the office's agencies, set by the view."""
+    file = FileField(_l("Tệp danh sách hồ sơ (.xlsx, .csv, .tsv hoặc .txt)"), validators=[
         FileRequired(_l("Hãy chọn tệp cần nhập.")),
-        FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp .csv hoặc .xlsx."))])
+        FileAllowed(["csv", "tsv", "txt", "xlsx"], _l("Chỉ nhận tệp .xlsx, .csv, .tsv hoặc .txt."))])
+    agency = SelectField(_l("Cơ quan"), choices=[], default="")
 
 
 class IntakeConfirmForm(FlaskForm):
+    """The mapping step and the import: agency, encoding and each column's field, then a button."""
     upload_id = HiddenField(validators=[DataRequired()])
+    agency = SelectField(_l("Cơ quan"), choices=[], default="")
+    encoding = SelectField(_l("Bảng mã"), choices=INTAKE_ENCODINGS, default="")
+    mapping = FieldList(SelectField(choices=[SelectChoice("", _l("— bỏ qua cột này —"))] + INTAKE_FIELDS))
+    recheck = SubmitField(_l("Kiểm tra lại với cách đọc này"))
     import_all = SubmitField(_l("Nhập"))
     import_valid = SubmitField(_l("Chỉ nhập các dòng hợp lệ"))
+
+
+def intake_agency_choices(agencies) -> list[tuple[str, str]]:
+    """The agency select's choices: read from the codes, or one of the office's agencies."""
+    return choices([(a.id, f"{a.name} ({a.code})") for a in agencies], _l("Theo mã hồ sơ trong tệp"))
 
 
 class PickShipmentsForm(FlaskForm):

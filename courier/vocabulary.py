@@ -48,12 +48,24 @@ DOSSIER_ERRORS = {
 
 # What a file-level or cross-row import problem means (courier.domain.imports' codes).
 IMPORT_ERRORS = {
-    "unreadable": _l("Không đọc được tệp: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx."),
+    "unreadable": _l("Không đọc được tệp: chỉ nhận tệp Excel .xlsx, hoặc tệp văn bản .csv, .tsv, .txt."),
+    "old_excel": _l("Tệp .xls của Excel cũ chưa đọc được: hãy mở bằng Excel và lưu lại thành .xlsx."),
+    "bad_encoding": _l("Không đọc được tệp theo bảng mã %(detail)s: hãy chọn bảng mã khác."),
     "no_rows": _l("Tệp không có dòng hồ sơ nào dưới dòng tiêu đề."),
+    "no_header": _l("Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần các cột như Mã hồ sơ, "
+                    "Tên thủ tục, Họ tên người nhận, Địa chỉ."),
     "missing_columns": _l("Tệp thiếu cột bắt buộc: %(detail)s."),
     "too_many_rows": _l("Tệp quá nhiều dòng: tối đa %(detail)s dòng mỗi lần nhập."),
+    "field_too_long": _l("Dòng %(detail)s có ô quá dài (hơn 128 KB) hoặc thiếu dấu ngoặc kép đóng; "
+                         "không nhập gì."),
+    "too_big": _l("Tệp Excel giải nén ra quá lớn (tối đa 40 MB): không nhập gì."),
+    "entities": _l("Tệp Excel có khai báo XML lạ (DOCTYPE/ENTITY) nên bị từ chối: không nhập gì."),
     "duplicate_in_file": _l("Mã hồ sơ bị lặp lại trong tệp."),
-    "unknown_agency": _l("Không có cơ quan nào có mã này."),
+    "duplicate_of_row": _l("Mã hồ sơ trùng với dòng %(row)s."),
+    "unknown_agency": _l("Không có cơ quan nào có mã này trong các cơ quan của bưu cục."),
+    "no_agency": _l("Chưa biết cơ quan: hãy chọn cơ quan, hoặc ghi mã hồ sơ có mã đơn vị của cơ quan."),
+    "prefix_not_agency": _l("Mã hồ sơ không bắt đầu bằng mã của cơ quan đã chọn."),
+    "outside_province": _l("Địa chỉ ngoài tỉnh, thành phố của bưu cục."),
 }
 
 

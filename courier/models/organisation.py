@@ -1,5 +1,5 @@
 """The organisations on either side of a hand-over: agencies and post offices."""
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,6 +20,9 @@ class Agency(db.Model):
     dossier_code_pattern: Mapped[str | None] = mapped_column(String(200))
     # The post office that carries this agency's results (dossiers pushed over the API land there).
     post_office_id: Mapped[int | None] = mapped_column(ForeignKey("post_office.id"))
+    # The columns of the agency's own export as a dispatcher last confirmed them:
+    # folded header text → dossier field (None: ignored), so its next file asks nothing.
+    intake_mapping: Mapped[dict | None] = mapped_column(JSON)
 
     post_office: Mapped["PostOffice | None"] = relationship()
 

@@ -1,4 +1,4 @@
-"""The intake page's two steps: preview an agency's file, then import it.
+"""The intake page's steps: preview an agency's file with its columns mapped, then import it.
 
 Between the two the file waits on the server under the instance folder,
 named by a random id that only the uploader's (signed) session knows, so
@@ -11,19 +11,21 @@ import os
 import re
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
-from ..domain.imports import COLUMNS, CheckedFile, ImportFileError, read_table, template_csv
+from ..domain.imports import (COLUMNS, CheckedFile, ImportFileError, code_prefix, fold, guess_mapping,
+                              mapped_rows, missing_fields, read_sheet, template_csv)
 from ..extensions import db
-from ..models import Agency, Dossier
+from ..models import Agency, Dossier, PostOffice
 from ..vocabulary import DOSSIER_ERRORS, IMPORT_ERRORS
 from . import intake
 
 _STAGED_ID = re.compile(r"^[0-9a-f]{32}$")
-EXTENSIONS = (".csv", ".xlsx")
+EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 MAX_AGE_S = 24 * 3600
 
 
@@ -31,7 +33,15 @@ MAX_AGE_S = 24 * 3600
 class Problem:
     row: int
     column: str
+    value: str
     message: str
+
+
+@dataclass
+class Column:
+    """One of the file's columns and the field it is read as (None: ignored)."""
+    header: str
+    field: str | None
 
 
 @dataclass
@@ -41,24 +51,56 @@ class Preview:
     error_rows: int = 0
     already_known: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     file_error: str | None = None
+    encoding: str | None = None          # a text file's, as read
+    header_row: int | None = None
+    columns: list[Column] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required fields no column is mapped to
+    asks_mapping: bool = True            # False when the agency's remembered mapping covers every column
+    agency: Agency | None = None         # the file's agency, chosen or read from the codes
 
     @property
     def importable(self) -> int:
         return self.valid - self.already_known
 
+    @property
+    def mapping(self) -> list[str | None]:
+        return [column.field for column in self.columns]
 
-def check(content: bytes, filename: str) -> tuple[CheckedFile | None, Preview]:
-    """Read and check a file; the preview says what importing it would do."""
+
+def check(content: bytes, filename: str, office: PostOffice, *, agency: Agency | None = None,
+          encoding: str | None = None, mapping: list[str | None] | None = None
+          ) -> tuple[CheckedFile | None, Preview]:
+    """Read and check a file for `office`; the preview says what importing it would do.
+
+    `agency` is the dispatcher's choice (else read from the dossier codes), `encoding`
+    overrides detection, `mapping` (a field or None per column) overrides the guess.
+    """
     try:
-        rows = read_table(content, filename)
+        sheet = read_sheet(content, filename, encoding)
     except ImportFileError as refused:
         return None, Preview(file_error=file_error_message(refused))
-    checked = intake.check_table(rows)
-    problems = [Problem(e.row, e.column, error_message(e.code)) for e in sorted(checked.errors,
-                                                                                key=lambda e: e.row)]
-    return checked, Preview(rows=len(rows), valid=len(checked.valid), error_rows=len(checked.error_rows),
-                            already_known=_count_known(checked), problems=problems)
+    agencies = intake.office_agencies(office)
+    agency = agency or _agency_from_codes(sheet, agencies)
+    remembered = agency.intake_mapping if agency else None
+    guessed = guess_mapping(sheet.headers, remembered)
+    if mapping is None or len(mapping) != len(sheet.headers):
+        mapping = guessed
+    preview = Preview(rows=len(sheet.rows), encoding=sheet.encoding, header_row=sheet.header_row,
+                      columns=[Column(h, name) for h, name in zip(sheet.headers, mapping)],
+                      missing=missing_fields(mapping), agency=agency,
+                      asks_mapping=not _covers(remembered, sheet.headers) or mapping != guessed)
+    if preview.missing:
+        return None, preview
+    file_agency = agency.code if agency and "agency_code" not in mapping else None
+    headers = {name: header for header, name in zip(sheet.headers, mapping) if name}
+    checked = intake.check_table(mapped_rows(sheet, mapping), office, headers=headers, agency=file_agency)
+    preview.valid, preview.error_rows = len(checked.valid), len(checked.error_rows)
+    preview.problems = [_problem(e) for e in sorted(checked.errors, key=lambda e: e.row)]
+    preview.warnings = [_problem(w) for w in checked.warnings]
+    preview.already_known = _count_known(checked, office)
+    return checked, preview
 
 
 def error_message(code: str) -> str:
@@ -72,8 +114,36 @@ def file_error_message(refused: ImportFileError) -> str:
     return str(message) % {"detail": refused.detail} if "%(detail)s" in str(message) else str(message)
 
 
-def _count_known(checked: CheckedFile) -> int:
-    """How many valid rows name a dossier already taken in (they would be skipped)."""
+def _problem(error) -> Problem:
+    message = error_message(error.code)
+    if error.repeats:
+        message = str(IMPORT_ERRORS["duplicate_of_row"]) % {"row": error.repeats}
+    return Problem(error.row, error.column, error.value, message)
+
+
+def _covers(remembered: dict | None, headers: list[str]) -> bool:
+    """Whether a remembered mapping knows every named column of this file."""
+    return bool(remembered) and all(fold(h) in remembered for h in headers if fold(h))
+
+
+def _agency_from_codes(sheet, agencies: dict[str, Agency]) -> Agency | None:
+    """The office's agency most of the file's dossier codes start with, if any."""
+    columns = [i for i, name in enumerate(guess_mapping(sheet.headers)) if name == "code"]
+    if not columns:
+        return None
+    prefixes = Counter(code_prefix(cells[columns[0]]) for _n, cells in sheet.rows[:500]
+                       if columns[0] < len(cells))
+    for prefix, _count in prefixes.most_common():
+        if prefix in agencies:
+            return agencies[prefix]
+    return None
+
+
+def _count_known(checked: CheckedFile, office: PostOffice) -> int:
+    """How many valid rows name a dossier this office's agencies already have (they would be skipped).
+
+    Only the office's agencies are looked in: a code known elsewhere is not revealed.
+    """
     by_agency: dict[str, list[str]] = {}
     for _row, agency_code, clean in checked.valid:
         by_agency.setdefault(agency_code, []).append(clean.code)
@@ -82,7 +152,8 @@ def _count_known(checked: CheckedFile) -> int:
         for start in range(0, len(codes), 500):
             known += db.session.execute(
                 db.select(db.func.count(Dossier.id)).join(Agency)
-                .where(Agency.code == agency_code, Dossier.code.in_(codes[start:start + 500]))).scalar()
+                .where(Agency.code == agency_code, Agency.post_office_id == office.id,
+                       Dossier.code.in_(codes[start:start + 500]))).scalar()
     return known
 
 
@@ -148,7 +219,7 @@ def _folder() -> Path:
 def _extension(filename: str) -> str:
     extension = os.path.splitext(filename or "")[1].lower()
     if extension not in EXTENSIONS:
-        raise ValueError("only .csv and .xlsx files are staged")
+        raise ValueError("only .csv, .tsv, .txt and .xlsx files are staged")
     return extension
 
 

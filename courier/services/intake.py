@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..domain import custody
 from ..domain.dossiers import CleanDossier
-from ..domain.imports import CheckedFile, check_rows
+from ..domain.imports import CheckedFile, check_rows, fold
 from ..extensions import db
 from ..models import Agency, AuthorisedPerson, Dossier, PostOffice, Shipment, User
 
@@ -18,13 +18,29 @@ class IntakeResult:
     already_known: list[str] = field(default_factory=list)
 
 
-def agency_patterns() -> dict[str, str | None]:
-    """Every agency's code and its own dossier-code pattern, for checking rows."""
-    return dict(db.session.execute(db.select(Agency.code, Agency.dossier_code_pattern)).all())
+def office_agencies(office: PostOffice) -> dict[str, Agency]:
+    """The agencies whose results this office carries, by code: the only ones its dispatchers import for.
+
+    Another office's agency is as unknown as a made-up code, so a file cannot learn
+    (or land shipments on) what another office holds.
+    """
+    found = db.session.execute(db.select(Agency).filter_by(post_office_id=office.id).order_by(Agency.name))
+    return {agency.code: agency for agency in found.scalars()}
 
 
-def check_table(rows: list[dict]) -> CheckedFile:
-    return check_rows(rows, agency_patterns())
+def agency_patterns(office: PostOffice) -> dict[str, str | None]:
+    """The office's agencies' codes and their own dossier-code patterns, for checking rows."""
+    return {code: agency.dossier_code_pattern for code, agency in office_agencies(office).items()}
+
+
+def check_table(rows: list[tuple[int, dict]], office: PostOffice, **options) -> CheckedFile:
+    """Check numbered rows for `office`; `options` as for `check_rows` (the file's agency, headers)."""
+    return check_rows(rows, agency_patterns(office), province_code=office.province_code, **options)
+
+
+def remember_mapping(agency: Agency, headers: list[str], mapping: list[str | None]) -> None:
+    """Keep which column held which field, so the agency's next file asks nothing; the caller commits."""
+    agency.intake_mapping = {fold(header): name for header, name in zip(headers, mapping) if fold(header)}
 
 
 def take_in(checked: CheckedFile, office: PostOffice, actor: User, *, valid_only: bool = False) -> IntakeResult:
@@ -34,7 +50,7 @@ def take_in(checked: CheckedFile, office: PostOffice, actor: User, *, valid_only
     """
     if checked.errors and not valid_only:
         raise ValueError("the file has errors; nothing was imported")
-    agencies = {a.code: a for a in db.session.execute(db.select(Agency)).scalars()}
+    agencies = office_agencies(office)
     result = IntakeResult()
     for _row, agency_code, clean in checked.valid:
         agency = agencies[agency_code]

@@ -41,7 +41,7 @@ def desktop(chromium, live_server, app):
 def office_day(db, office, users):
     office.latitude, office.longitude = 15.5731, 108.4745
     users["courier"].full_name = "Nguyễn Văn Hùng"
-    factories.agency()
+    factories.agency().post_office = office
     db.session.commit()
     return users
 
@@ -158,7 +158,7 @@ def test_a_dispatchers_day_from_the_agencys_file_to_the_couriers_phone(desktop, 
 @pytest.fixture
 def busy_day(db, office, users, live_server):
     """Something on every page: waiting, received, planned and out shipments, and a flagged hand-over."""
-    factories.agency()
+    factories.agency().post_office = office
     for n, name in enumerate(("Phan Thị Hạnh", "Võ Văn Kiệt")):
         factories.shipment(office, applicant_name=name, code=f"000.00.17.H47-261127-02{n:02d}")
     ready = [received(office, users["dispatcher"], applicant_name=name)

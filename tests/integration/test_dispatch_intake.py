@@ -4,11 +4,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from courier.domain.imports import read_table
-from courier.models import Dossier, Event, Shipment
-from tests import factories
+import re
+
+from courier.models import Agency, Dossier, Event, Shipment
+from tests import factories, intake_files
 from tests.integration.dispatch_support import flashes, post
-from tests.integration.test_intake import csv_file, row, xlsx_file
+from tests.integration.test_intake import csv_file, read_table, row, xlsx_file
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def app_settings(tmp_path):
 
 @pytest.fixture
 def dispatcher(db, users, auth):
-    factories.agency()
+    factories.agency().post_office = users["dispatcher"].post_office
     db.session.commit()
     auth.login(users["dispatcher"].username)
     return users["dispatcher"]
@@ -29,9 +30,16 @@ def upload(client, content: bytes, name: str):
                 content_type="multipart/form-data")
 
 
-def confirm(client, html: str, button: str = "import_all"):
+def confirm(client, html: str, button: str = "import_all", **changes):
+    """Post the mapping step as the page shows it (its selects' chosen values), with `changes`."""
     staged = html.split('name="upload_id" type="hidden" value="')[1].split('"')[0]
-    return post(client, "/dispatch/intake/confirm", {"upload_id": staged, button: "1"}, follow_redirects=True)
+    form = {"upload_id": staged, button: "1"}
+    for select in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        if select[0] != "agency" or "upload_id" in html:
+            chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select[1])
+            form[select[0]] = next((g for g in chosen.groups() if g is not None), "") if chosen else ""
+    form.update(changes)
+    return post(client, "/dispatch/intake/confirm", form, follow_redirects=True)
 
 
 def count(db, model) -> int:
@@ -62,8 +70,8 @@ def test_a_broken_file_shows_every_error_by_row_and_column_and_imports_nothing(d
     page = upload(client, make(*BROKEN), name).get_data(as_text=True)
     for line, column, message in (
             (3, "Mã hồ sơ", "Mã hồ sơ không đúng dạng"), (3, "Số điện thoại", "Số điện thoại không đúng"),
-            (4, "Họ tên người nhận", "Bắt buộc phải có."), (5, "Mã hồ sơ", "Mã hồ sơ bị lặp lại trong tệp.")):
-        assert f'<td class="num">{line}</td><td>{column}</td><td>{message}' in page
+            (4, "Họ tên người nhận", "Bắt buộc phải có."), (5, "Mã hồ sơ", "Mã hồ sơ trùng với dòng 2.")):
+        assert f'<td class="num">{line}</td><td>{column}</td>' in page and f'<td>{message}' in page
     assert '<span class="n">3</span> dòng có lỗi' in page
     assert 'name="import_all"' not in page and 'name="import_valid"' in page
     refused = confirm(client, page, "import_all")  # posted anyway
@@ -90,18 +98,19 @@ def test_importing_the_same_file_again_creates_nothing_and_says_so(db, client, d
 
 
 @pytest.mark.parametrize("content,name,message", [
-    (b"\xff\xfe\x00garbage", "hs.csv", "Không đọc được tệp"),
-    (b"Ma,Ten\n1,2\n", "hs.csv", "Tệp thiếu cột bắt buộc: Mã cơ quan, Mã hồ sơ"),
-    (b"Ma,Ten\n", "hs.csv", "Tệp không có dòng hồ sơ nào"),
+    (b"\xff\xfe\x00garbage", "hs.csv", "Không tìm thấy dòng tiêu đề"),
+    (b"Ma,Ten\n1,2\n", "hs.csv", "Không tìm thấy dòng tiêu đề"),
+    (intake_files.zip_bomb(), "hs.xlsx", "giải nén ra quá lớn"),
+    (intake_files.dimension_bomb(), "hs.xlsx", "Tệp không có dòng hồ sơ nào"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole(db, client, dispatcher, content, name, message):
     page = upload(client, content, name).get_data(as_text=True)
     assert message in page and "upload_id" not in page
 
 
-def test_only_csv_and_xlsx_files_are_accepted(client, dispatcher):
-    response = upload(client, b"hello", "notes.txt")
-    assert response.status_code == 400 and "Chỉ nhận tệp .csv hoặc .xlsx." in response.get_data(as_text=True)
+def test_only_spreadsheets_and_text_files_are_accepted(client, dispatcher):
+    response = upload(client, b"hello", "notes.pdf")
+    assert response.status_code == 400 and "Chỉ nhận tệp .xlsx, .csv, .tsv hoặc .txt." in response.get_data(as_text=True)
 
 
 def test_a_confirmation_needs_the_file_this_session_staged(db, client, dispatcher, users, auth):
@@ -136,7 +145,7 @@ def test_the_templates_download_and_read_back_cleanly(db, client, dispatcher, pa
 
     response = client.get(path)
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    checked = intake.check_table(read_table(response.data, name))
+    checked = intake.check_table(read_table(response.data, name), dispatcher.post_office)
     assert checked.errors == [] and len(checked.valid) == 1
 
 
@@ -145,3 +154,49 @@ def test_the_excel_template_keeps_phone_numbers_as_text(client, dispatcher):
     headers = [cell.value for cell in sheet[1]]
     phone = sheet.cell(row=2, column=headers.index("Số điện thoại") + 1)
     assert phone.value == "0905123456" and phone.number_format == "@"
+
+
+@pytest.mark.parametrize("make,name,encoding", intake_files.FORMATS)
+def test_the_one_stop_shop_export_imports_after_the_mapping_step_and_then_asks_nothing(
+        db, client, dispatcher, make, name, encoding):
+    content = make()
+    page = upload(client, content, name).get_data(as_text=True)
+    assert "<details class=\"card mapping\" open>" in page and "Dòng tiêu đề: dòng 3." in page
+    assert '<option selected value="applicant_name">' in page  # "Họ và tên người nhận", by meaning
+    for line, (column, value) in intake_files.BROKEN.items():
+        assert f'<td class="num">{line}</td><td>{column}</td><td class="value">{value}</td>' in page
+    assert "Mã hồ sơ trùng với dòng 5." in page and "2 cảnh báo (vẫn nhập được)" in page
+    done = flashes(confirm(client, page, "import_valid").get_data(as_text=True))
+    assert "Đã nhập 6 hồ sơ." in done and "3 dòng có lỗi đã được bỏ qua." in done
+    assert sorted(d.code for d in db.session.execute(db.select(Dossier)).scalars()) == sorted(intake_files.VALID_CODES)
+    again = upload(client, content, name).get_data(as_text=True)
+    assert "<details class=\"card mapping\">" in again and "dùng cách ghép cột đã nhớ" in again
+    assert '<span class="n">6</span> đã có từ trước (sẽ bỏ qua)' in again
+    done = flashes(confirm(client, again, "import_valid").get_data(as_text=True))
+    assert "Đã nhập 0 hồ sơ." in done and count(db, Dossier) == 6
+
+
+def test_the_dispatcher_can_change_a_columns_field_and_the_encoding(db, client, dispatcher):
+    page = upload(client, intake_files.export_csv("cp1258", ";"), "hs.csv").get_data(as_text=True)
+    assert "Bảng mã nhận ra: cp1258." in page
+    wrong = confirm(client, page, "recheck", encoding="cp1252").get_data(as_text=True)
+    assert "Chưa có cột nào được đọc là" in wrong or "Họ và tên người nhận" not in wrong
+    changed = confirm(client, page, "recheck", **{"mapping-3": ""}).get_data(as_text=True)  # ignore "Điện thoại"
+    assert '<span class="n">1</span> dòng có lỗi' not in changed and "12345" not in changed
+    assert count(db, Dossier) == 0
+
+
+def test_a_dispatcher_cannot_import_for_another_offices_agency_nor_learn_its_codes(db, client, dispatcher):
+    elsewhere = factories.post_office()
+    theirs = factories.agency("000.00.30.H47")
+    theirs.post_office, theirs.name = elsewhere, "Trung tâm Hành chính công Hội An"
+    factories.dossier(agency=theirs, code="000.00.30.H47-261127-0001")
+    db.session.commit()
+    assert theirs.name not in client.get("/dispatch/intake").get_data(as_text=True)
+    content = csv_file(row(**{"Mã cơ quan": theirs.code, "Mã hồ sơ": "000.00.30.H47-261127-0001"}))
+    page = upload(client, content, "hs.csv").get_data(as_text=True)
+    assert "Không có cơ quan nào có mã này trong các cơ quan của bưu cục." in page
+    assert '<span class="n">0</span> đã có từ trước' in page
+    forged = confirm(client, page, "import_all", agency=str(theirs.id))
+    assert forged.status_code == 422 or "Không còn tệp" in forged.get_data(as_text=True)
+    assert count(db, Dossier) == 1 and count(db, Shipment) == 0

@@ -5,10 +5,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from courier.domain.imports import COLUMNS, ImportFileError, read_table, template_csv
+from courier.domain.imports import COLUMNS, ImportFileError, guess_mapping, mapped_rows, read_sheet, template_csv
 from courier.models import Dossier, Event, Shipment
-from courier.services import intake
-from tests import factories
+from courier.services import importing, intake
+from tests import factories, intake_files
 
 HEADERS = list(COLUMNS)
 
@@ -45,10 +45,32 @@ def xlsx_file(*rows) -> bytes:
 
 
 @pytest.fixture
-def agency(db):
+def agency(db, office):
     made = factories.agency()
+    made.post_office = office
     db.session.commit()
     return made
+
+
+def read_table(content: bytes, name: str):
+    """The file's numbered rows under the columns its headers name."""
+    sheet = read_sheet(content, name)
+    return mapped_rows(sheet, guess_mapping(sheet.headers))
+
+
+def check(rows, office=None):
+    """Rows checked for `office`, else for the first post office these tests make."""
+    from courier.extensions import db
+    from courier.models import PostOffice
+
+    return intake.check_table(rows, office or db.session.execute(db.select(PostOffice)).scalars().first())
+
+
+@pytest.fixture
+def in_request(app):
+    """Messages are in the user's language, which a request decides."""
+    with app.test_request_context():
+        yield
 
 
 def count(db, model):
@@ -58,7 +80,7 @@ def count(db, model):
 @pytest.mark.parametrize("make,name", [(csv_file, "hs.csv"), (xlsx_file, "hs.xlsx")])
 def test_a_valid_file_is_taken_in_with_a_registered_shipment_each(db, office, users, agency, make, name):
     content = make(row(), row(**{"Mã hồ sơ": "000.00.17.H47-261127-0002", "Họ tên người nhận": "Lê Văn Tâm"}))
-    checked = intake.check_table(read_table(content, name))
+    checked = check(read_table(content, name))
     assert checked.errors == []
     result = intake.take_in(checked, office, users["dispatcher"])
     db.session.commit()
@@ -71,7 +93,7 @@ def test_a_valid_file_is_taken_in_with_a_registered_shipment_each(db, office, us
 def test_importing_the_same_file_again_creates_no_duplicates(db, office, users, agency):
     content = csv_file(row())
     for _ in range(2):
-        result = intake.take_in(intake.check_table(read_table(content, "hs.csv")), office, users["dispatcher"])
+        result = intake.take_in(check(read_table(content, "hs.csv")), office, users["dispatcher"])
         db.session.commit()
     assert result.created == [] and result.already_known == ["000.00.17.H47-261127-0001"]
     assert count(db, Dossier) == 1 and count(db, Shipment) == 1
@@ -86,7 +108,7 @@ def test_a_broken_file_reports_each_error_by_row_and_column_and_imports_nothing(
         row(**{"Mã hồ sơ": "000.00.17.H47-261127-0003", "Họ tên người nhận": "", "Phường/Xã": "Xã Không Có"}),
         row(),  # the first row's code again
     )
-    checked = intake.check_table(read_table(content, name))
+    checked = check(read_table(content, name))
     found = {(e.row, e.column, e.code) for e in checked.errors}
     assert found == {
         (3, "Mã hồ sơ", "invalid_code"), (3, "Số điện thoại", "invalid_phone"),
@@ -99,36 +121,112 @@ def test_a_broken_file_reports_each_error_by_row_and_column_and_imports_nothing(
 
 
 def test_the_dispatcher_may_take_only_the_valid_rows(db, office, users, agency):
-    checked = intake.check_table(read_table(csv_file(row(), row(**{"Mã hồ sơ": "bad"})), "hs.csv"))
+    checked = check(read_table(csv_file(row(), row(**{"Mã hồ sơ": "bad"})), "hs.csv"))
     result = intake.take_in(checked, office, users["dispatcher"], valid_only=True)
     db.session.commit()
     assert len(result.created) == 1 and count(db, Dossier) == 1
 
 
 def test_an_unknown_agency_is_an_error(db, agency):
-    checked = intake.check_table(read_table(csv_file(row(**{"Mã cơ quan": "000.00.99.H47"})), "hs.csv"))
+    checked = check(read_table(csv_file(row(**{"Mã cơ quan": "000.00.99.H47"})), "hs.csv"))
     assert [(e.column, e.code) for e in checked.errors] == [("Mã cơ quan", "unknown_agency")]
 
 
 def test_excel_numbers_keep_the_phones_leading_zero(db, agency):
     table = read_table(xlsx_file(row(**{"Số điện thoại": 905123456, "Cước phát": 25000.0})), "hs.xlsx")
-    checked = intake.check_table(table)
+    checked = check(table)
     assert checked.errors == [] and checked.valid[0][2].applicant_phone == "0905123456"
 
 
 @pytest.mark.parametrize("content,name,code", [
-    (b"\xff\xfe\x00garbage", "hs.csv", "unreadable"),
+    (b"\xff\xfe\x00garbage", "hs.csv", "no_header"),
     (b"PK\x03\x04 not really a zip", "hs.xlsx", "unreadable"),
-    (b"just a note", "hs.txt", "unreadable"),
+    (b"just a note", "hs.doc", "unreadable"),
+    (b"just a note", "hs.txt", "no_header"),
+    (b"\xd0\xcf\x11\xe0", "hs.xls", "old_excel"),
     (",".join(HEADERS).encode(), "hs.csv", "no_rows"),
-    (b"Ma,Ten\n1,2\n", "hs.csv", "missing_columns"),
+    (b"Ma,Ten\n1,2\n", "hs.csv", "no_header"),
 ])
 def test_an_unreadable_file_is_refused_whole(content, name, code):
     with pytest.raises(ImportFileError) as refused:
-        read_table(content, name)
+        read_sheet(content, name)
     assert refused.value.code == code
 
 
 def test_the_template_reads_back_cleanly(db, agency):
-    checked = intake.check_table(read_table(template_csv(), "mau.csv"))
+    checked = check(read_table(template_csv(), "mau.csv"))
     assert checked.errors == [] and len(checked.valid) == 1
+
+
+# The one-stop-shop export, in every format agencies send.
+
+needs_request = pytest.mark.usefixtures("in_request")
+
+@pytest.mark.parametrize("make,name,encoding", intake_files.FORMATS)
+@needs_request
+def test_the_one_stop_shop_export_is_read_by_meaning_with_spreadsheet_row_numbers(db, office, users, agency,
+                                                                                 make, name, encoding):
+    checked, preview = importing.check(make(), name, office)
+    assert preview.file_error is None and preview.missing == []
+    assert preview.header_row == 3 and preview.encoding == encoding and preview.agency == agency
+    assert [(p.row, p.column, p.value) for p in preview.problems] == [
+        (row, column, value) for row, (column, value) in intake_files.BROKEN.items()]
+    assert "trùng với dòng 5" in preview.problems[-1].message
+    assert [(w.row, w.column) for w in preview.warnings] == [(11, "Số hồ sơ"), (12, "Tỉnh/Thành phố")]
+    result = intake.take_in(checked, office, users["dispatcher"], valid_only=True)
+    db.session.commit()
+    assert sorted(s.dossier.code for s in result.created) == sorted(intake_files.VALID_CODES)
+    dossier = db.session.execute(db.select(Dossier).filter_by(applicant_name="Đặng Thị Mai")).scalar_one()
+    assert dossier.applicant_phone == "0935456789" and dossier.legacy_district == "Thành phố Tam Kỳ"
+
+
+@needs_request
+def test_the_remembered_mapping_reads_the_next_file_without_asking(db, office, users, agency):
+    content = intake_files.export_csv()
+    _checked, first = importing.check(content, "hs.csv", office)
+    assert first.asks_mapping
+    intake.remember_mapping(agency, [c.header for c in first.columns], first.mapping)
+    db.session.commit()
+    _checked, second = importing.check(content, "hs.csv", office)
+    assert not second.asks_mapping and second.mapping == first.mapping
+
+
+@pytest.mark.parametrize("make,name,message", [
+    (intake_files.dimension_bomb, "hs.xlsx", "Tệp không có dòng hồ sơ nào"),
+    (intake_files.zip_bomb, "hs.xlsx", "giải nén ra quá lớn"),
+    (intake_files.entity_bomb, "hs.xlsx", "DOCTYPE/ENTITY"),
+    (intake_files.long_field, "hs.csv", "Dòng 5 có ô quá dài"),
+])
+@needs_request
+def test_a_hostile_file_is_refused_quickly_with_a_clear_message(db, office, agency, make, name, message):
+    import time
+
+    content = make()
+    started = time.perf_counter()
+    checked, preview = importing.check(content, name, office)
+    assert time.perf_counter() - started < 1.0
+    assert checked is None and message in preview.file_error
+
+
+@needs_request
+def test_a_formula_cell_is_read_as_its_text_not_as_empty(db, office, agency):
+    _checked, preview = importing.check(intake_files.formula_cell(), "hs.xlsx", office)
+    assert [(p.row, p.column, p.value) for p in preview.problems] == [
+        (5, "Số hồ sơ", '="000.00.17.H47-261127-"&"0003"')]
+
+
+@needs_request
+def test_another_offices_agency_and_its_codes_stay_unseen(db, office, users, agency):
+    elsewhere = factories.post_office()
+    theirs = factories.agency("000.00.30.H47")
+    theirs.post_office = elsewhere
+    db.session.commit()
+    code = "000.00.30.H47-261127-0001"
+    intake.take_in(check(read_table(csv_file(row(**{"Mã cơ quan": theirs.code, "Mã hồ sơ": code})),
+                                    "hs.csv"), elsewhere), elsewhere, users["dispatcher"], valid_only=True)
+    db.session.commit()
+    assert count(db, Dossier) == 1  # imported by their own office
+    content = csv_file(row(**{"Mã cơ quan": theirs.code, "Mã hồ sơ": code}))
+    checked, preview = importing.check(content, "hs.csv", office)
+    assert [(p.column, p.value) for p in preview.problems] == [("Mã cơ quan", theirs.code)]
+    assert preview.already_known == 0 and checked.valid == []
