@@ -97,7 +97,7 @@ COLUMNS = {
                 "applicant_phone", "street", "ward_code", "province_code", "due_date", "fee_agency", "fee_postage",
                 "expected_id_tail", "created_at"),
     "shipment": ("id", "public_id", "dossier_id", "direction", "state", "attempts_count", "post_office_id",
-                 "holder_courier_id", "citizen_token_hash", "due_date", "created_at", "updated_at"),
+                 "holder_courier_id", "due_date", "created_at", "updated_at"),
     "event": ("id", "shipment_id", "actor_id", "actor_label", "action", "from_state", "to_state", "created_at",
               "details"),
     "attempt": ("id", "client_id", "shipment_id", "courier_id", "outcome", "failure_reason", "captured_at",
@@ -332,7 +332,7 @@ def _generate(count: int) -> Generated:
                                    min(now, updated + timedelta(hours=5)),
                                    json.dumps({"comment": "Tôi chưa nhận được kết quả"}, ensure_ascii=False)))
             shipments.append((n, uuid.UUID(int=rng.getrandbits(128), version=4), n, "deliver_result", str(state),
-                              failed, office_id, holder, f"{rng.getrandbits(256):064x}", due, created, updated))
+                              failed, office_id, holder, due, created, updated))
             if holder is not None:
                 held[office_id].append((holder, n))
             if office_id == office_ids[0]:

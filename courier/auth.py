@@ -106,8 +106,9 @@ def _check_agency_key():
     header = request.headers.get("Authorization", "")
     agency = agency_for_key(header[7:].strip() if header.lower().startswith("bearer ") else None)
     if agency is None:
-        response = jsonify(error="unauthorised", message=_("Thiếu hoặc sai khóa API."), fields={})
-        response.status_code = 401
+        from .routes.api.problems import problem  # the agency API's one error shape
+
+        response = problem(401, "unauthorised")
         response.headers["WWW-Authenticate"] = 'Bearer realm="courier"'
         return response
     g.agency = agency

@@ -2,6 +2,7 @@
 from .agency_api import ApiKey, Webhook, WebhookDelivery, WebhookTry
 from .cash import CashHandIn
 from .chain import ChainCheckpoint, ChainHead
+from .citizen_link import CitizenLink, LinkSource
 from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind, RecipientRelationship
 from .dossier import ONE_DATABASE_ONLY, AuthorisedPerson, Dossier, described_by_the_models
 from .event import AuditViolation, Event
@@ -13,7 +14,7 @@ from .takeout import TakeOut
 from .user import Role, User
 
 __all__ = [
-    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
+    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
     "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "Webhook", "WebhookDelivery", "WebhookTry",
     "ONE_DATABASE_ONLY", "described_by_the_models",

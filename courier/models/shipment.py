@@ -3,12 +3,13 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Uuid, bindparam, event, inspect, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Uuid, bindparam, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.states import NOT_YET_OUT, State
 from ..extensions import db
+from .citizen_link import CitizenLink, LinkSource
 from .dossier import Dossier
 from .organisation import PostOffice
 from .types import UTCDateTime, utcnow
@@ -62,7 +63,6 @@ class Shipment(db.Model):
     # Who physically holds it now: the office, or one courier.
     holder_courier_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # SHA-256 of the citizen's capability link token; the token itself is never stored.
-    citizen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A copy of the dossier's due date, kept in step on every flush (below), so that one index
     # answers the board's "due and not out" (the state is here, the date on the dossier).
     due_date: Mapped[date | None]
@@ -72,6 +72,24 @@ class Shipment(db.Model):
     dossier: Mapped[Dossier] = relationship()
     post_office: Mapped[PostOffice] = relationship()
     holder_courier: Mapped[User | None] = relationship()
+    # Few per shipment, read with it in lists and round payloads: loaded in one query per list.
+    citizen_links: Mapped[list[CitizenLink]] = relationship(order_by=CitizenLink.id, lazy="selectin")
+
+    @property
+    def citizen_token_hashes(self) -> list[str]:
+        """The hashes of the citizen links that still open (any source)."""
+        return [link.token_hash for link in self.citizen_links if link.revoked_at is None]
+
+    @property
+    def label_printed(self) -> bool:
+        """Whether the post office has printed a QR label for it (the agency's slip does not count)."""
+        return any(link.is_label for link in self.citizen_links)
+
+    def add_citizen_link(self, token_hash: str, source: LinkSource) -> CitizenLink:
+        """Attach a new link (by its token's hash); the caller revokes any it replaces, and commits."""
+        link = CitizenLink(token_hash=token_hash, source=source)
+        self.citizen_links.append(link)
+        return link
 
     @property
     def holder_label(self) -> str:

@@ -1,11 +1,12 @@
 """Errors in the caller's format: JSON for the API, a page in the user's language otherwise."""
-from flask import jsonify, render_template
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..auth import wants_json
 from ..extensions import db
+from .api.problems import is_agency_call, problem
 
 
 def _messages():
@@ -30,6 +31,8 @@ ERROR_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "
 
 def _respond(status: int, message: str | None = None, code: str | None = None):
     message = message or _messages().get(status, _messages()[500])
+    if is_agency_call(request.path):
+        return problem(status, code or ERROR_CODES.get(status, "error"), title=message)
     if wants_json():
         return jsonify(error=code or ERROR_CODES.get(status, "error"), message=message), status
     return render_template("errors/error.html", status=status, message=message), status

@@ -28,7 +28,7 @@ from ..domain.states import Action
 from ..domain.storage import MediaStore
 from ..domain.tokens import new_token
 from ..extensions import db
-from ..models import (Agency, AuthorisedPerson, Dossier, Outcome, PostOffice, Role, Round,
+from ..models import (Agency, AuthorisedPerson, Dossier, LinkSource, Outcome, PostOffice, Role, Round,
                       RoundStop, Shipment, User)
 from ..models.types import utcnow
 from . import demo_data as data
@@ -134,7 +134,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
     links = []
     for shipment in linked:
         token, token_hash = new_token()
-        shipment.citizen_token_hash = token_hash
+        shipment.add_citizen_link(token_hash, LinkSource.LABEL)
         links.append((shipment.dossier.code, token))
     db.session.flush()
     return {"logins": logins, "citizen_links": links}

@@ -1,7 +1,9 @@
 """Printing QR labels: each print issues a fresh citizen link, so an older label stops working.
 
-The token goes only into the label; the shipment keeps its hash, and a
-custody note says a link was issued, by whom and for which layout.
+The token goes only into the label; the shipment keeps its hash among its
+citizen links, and a custody note says a link was issued, by whom and for
+which layout. A reprint revokes the previous label's link only: the link the
+agency printed on the appointment slip keeps working.
 Nothing here commits: the view does, before the PDF is sent.
 """
 from datetime import date
@@ -15,7 +17,8 @@ from ..domain.formatting import format_date
 from ..domain.states import State
 from ..domain.tokens import new_token
 from ..extensions import db
-from ..models import Dossier, Shipment, User
+from ..models import CitizenLink, Dossier, LinkSource, Shipment, User
+from ..models.types import utcnow
 
 PRINTABLE = (State.RECEIVED, State.ASSIGNED)
 LIST_LIMIT = 500
@@ -34,13 +37,14 @@ def printable(post_office_id: int, *, agency_id: int | None = None, ward_code: i
     if due:
         query = query.where(Dossier.due_date <= due)
     if unprinted_only:
-        query = query.where(Shipment.citizen_token_hash.is_(None))
+        query = query.where(~Shipment.citizen_links.any(
+            CitizenLink.source.in_((LinkSource.LABEL, LinkSource.REPRINT))))
     return list(db.session.execute(
         query.order_by(Dossier.ward_code, Dossier.code, Shipment.id).limit(limit)).scalars())
 
 
 def issue(shipments: list[Shipment], actor: User, public_base_url: str, layout: str) -> list[labels.LabelData]:
-    """A new citizen link for each shipment (replacing any older one) and the label showing it.
+    """A new citizen link for each shipment (revoking its older label's) and the label showing it.
 
     Raises ValueError if a shipment is not in a printable state; checks all before changing any.
     """
@@ -50,8 +54,11 @@ def issue(shipments: list[Shipment], actor: User, public_base_url: str, layout: 
     made = []
     for shipment in shipments:
         token, token_hash = new_token()
-        replaced = shipment.citizen_token_hash is not None
-        shipment.citizen_token_hash = token_hash
+        older = [link for link in shipment.citizen_links if link.is_label and link.revoked_at is None]
+        for link in older:
+            link.revoked_at = utcnow()
+        replaced = shipment.label_printed
+        shipment.add_citizen_link(token_hash, LinkSource.REPRINT if replaced else LinkSource.LABEL)
         custody.note(shipment, "citizen_link_issued", actor=actor,
                      details={"layout": layout, "replaced": replaced})
         made.append(label_for(shipment, f"{public_base_url.rstrip('/')}/t/{token}"))

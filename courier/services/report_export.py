@@ -5,6 +5,9 @@ returned through the postal service, how many on time and late, what could
 not be delivered or went back, and the fees collected on the agency's behalf.
 The first sheet (and the default CSV) has exactly that shape; the others
 break the same figures down by courier, commune and day, and reconcile cash.
+
+Names come from users (an agency's, a courier's, the office's), so every text
+cell goes through `as_text` first: a spreadsheet must show them, never run them.
 """
 import csv
 import io
@@ -18,6 +21,19 @@ from ..domain.reporting import Tally
 from .reports import Report
 
 DIMENSIONS = ("agency", "courier", "commune", "day")
+
+# What makes Excel or LibreOffice read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A text cell a spreadsheet shows as typed: one starting like a formula gets a leading quote.
+
+    Numbers pass unchanged (a negative difference is a figure, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _percent(tally: Tally):
@@ -86,7 +102,7 @@ def _title(report: Report, office_name: str) -> list[list]:
 def to_csv(report: Report, dimension: str) -> bytes:
     """One breakdown as CSV, UTF-8 with a byte-order mark so Excel reads the Vietnamese right."""
     out = io.StringIO()
-    csv.writer(out).writerows(table(report, dimension))
+    csv.writer(out).writerows([as_text(value) for value in row] for row in table(report, dimension))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -103,11 +119,11 @@ def to_xlsx(report: Report, office_name: str) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet's name
         for line in _title(report, office_name):
-            sheet.append(line)
+            _append(sheet, line)
         sheet["A1"].font = Font(bold=True)
         header_row = sheet.max_row + 1
         for row in rows:
-            sheet.append(row)
+            _append(sheet, row)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -122,3 +138,21 @@ def to_xlsx(report: Report, office_name: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _append(sheet, values: list) -> None:
+    """Add a row whose text stays text: openpyxl alone would store "=…" as a formula.
+
+    The cell keeps the exact words, typed as a string, with Excel's quote prefix
+    for those that look like formulas (shown as text, also once edited).
+    """
+    from openpyxl.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = value.startswith(FORMULA_STARTS)
+        cells.append(cell)
+    sheet.append(cells)

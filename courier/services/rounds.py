@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..domain import addresses, formatting, vietqr
 from ..domain.formatting import local_today
 from ..extensions import db
-from ..models import Dossier, Event, Round, RoundStop, Shipment, User
+from ..models import CitizenLink, Dossier, Event, Round, RoundStop, Shipment, User
 from ..models.types import utcnow
 from ..vocabulary import FAILURE_REASON_LABELS, STATE_LABELS
 
@@ -103,7 +103,8 @@ def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | Non
         "attempts_count": shipment.attempts_count,
         # In a courier's hands: taken out this morning, or kept after a failed visit today.
         "with_courier": shipment.holder_courier_id is not None,
-        "citizen_token_hash": shipment.citizen_token_hash,
+        # Every link that still opens (the agency's slip, the label): the phone matches a scan by hash.
+        "citizen_token_hashes": shipment.citizen_token_hashes,
         "citizen_note": citizen_note,
         # Prepared here, while online, so the transfer QR shows at the door without signal.
         "vietqr": _transfer_qr(bank, dossier),
@@ -157,7 +158,9 @@ def _shipment_by_code(post_office_id: int, code: str) -> Shipment | None:
 
     query = db.select(Shipment).where(Shipment.post_office_id == post_office_id)
     if "/t/" in code:
-        query = query.where(Shipment.citizen_token_hash == token_hash(code.rsplit("/t/", 1)[1].split("?")[0]))
+        query = query.join(CitizenLink).where(
+            CitizenLink.token_hash == token_hash(code.rsplit("/t/", 1)[1].split("?")[0]),
+            CitizenLink.revoked_at.is_(None))
     elif _as_uuid(code):
         query = query.where(Shipment.public_id == _as_uuid(code))
     elif code:

@@ -15,7 +15,7 @@ from ..domain.states import TERMINAL, State
 from ..domain.storage import MediaStore
 from ..domain.tokens import token_hash
 from ..extensions import db
-from ..models import Attempt, Event, Outcome, ProofKind, Shipment
+from ..models import Attempt, CitizenLink, Event, Outcome, ProofKind, Shipment
 from ..models.types import utcnow
 
 CONFIRMED, DISPUTED, NOTE = "citizen_confirmed", "citizen_disputed", "citizen_note"
@@ -56,7 +56,8 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
     if not token or len(token) > 128:
         return None
     shipment = db.session.execute(
-        db.select(Shipment).filter_by(citizen_token_hash=token_hash(token))).scalar_one_or_none()
+        db.select(Shipment).join(CitizenLink)
+        .where(CitizenLink.token_hash == token_hash(token), CitizenLink.revoked_at.is_(None))).scalar_one_or_none()
     if shipment is None:
         return None
     events = db.session.execute(

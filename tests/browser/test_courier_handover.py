@@ -263,7 +263,7 @@ def test_the_citizen_qr_is_offered_on_a_stop_opened_from_the_list(chromium, live
     playwright, _ = chromium
     stops = courier_round(db, office, users, [("Trần Thị Bích Ngọc", {}), ("Huỳnh Văn Phúc", {})])
     token, token_hash = new_token()
-    stops[1].citizen_token_hash = token_hash
+    stops[1].add_citizen_link(token_hash, "label")
     db.session.commit()
     link = f"{live_server.url}/t/{token}"
     context = camera_browsers(link).new_context(**phone_context_options(playwright, live_server.url),

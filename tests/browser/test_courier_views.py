@@ -28,11 +28,12 @@ def round_and_another(db, office, users):
     """Two stops on our courier's round (the first with a label link); one on a colleague's."""
     mine = courier_round(db, office, users, [("Trần Thị Bích Ngọc", {}), ("Huỳnh Văn Phúc", {})])
     token, token_hash = new_token()
-    mine[0].citizen_token_hash = token_hash
+    mine[0].add_citizen_link(token_hash, "label")
     colleague = factories.user(office, "courier")
     colleague.full_name = "Lê Minh Tuấn"
     theirs = factories.shipment(office, applicant_name="Đặng Thị Mai")
-    their_token, theirs.citizen_token_hash = new_token()
+    their_token, their_hash = new_token()
+    theirs.add_citizen_link(their_hash, "label")
     for action in (Action.RECEIVE, Action.ASSIGN):
         custody.apply(theirs, action, max_attempts=3)
     custody.apply(theirs, Action.DISPATCH, max_attempts=3, courier=colleague)

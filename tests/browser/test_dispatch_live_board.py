@@ -36,7 +36,8 @@ def round_out(db, office, users):
         custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
         round_.stops.append(RoundStop(shipment=shipment, position=position))
         shipments.append(shipment)
-    token, shipments[0].citizen_token_hash = new_token()
+    token, hash_ = new_token()
+    shipments[0].add_citizen_link(hash_, "label")
     db.session.add(round_)
     db.session.commit()
     return shipments, token

@@ -27,7 +27,7 @@ def day(db, office, users):
     waiting = factories.shipment(office, due_date=local_today(), applicant_name="Lê Thị Thu")
     custody.apply(waiting, Action.RECEIVE, max_attempts=3)
     token, token_hash = new_token()
-    stops[0].citizen_token_hash = token_hash
+    stops[0].add_citizen_link(token_hash, "label")
     db.session.add(round_)
     db.session.commit()
     return {"stops": stops, "token": token, "waiting": waiting}

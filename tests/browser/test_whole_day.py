@@ -166,7 +166,8 @@ def read_labels(pdf_path, tmp_path) -> dict[str, str]:
     from courier.extensions import db
 
     shipments = db.session.execute(db.select(Shipment)).scalars().all()
-    return {shipment.dossier.code: by_hash[shipment.citizen_token_hash] for shipment in shipments}
+    return {shipment.dossier.code: next(by_hash[h] for h in shipment.citizen_token_hashes if h in by_hash)
+            for shipment in shipments}
 
 
 def labels_video(path, links) -> None:

@@ -1,5 +1,6 @@
 """What the courier's phone downloads for the day, the look-up behind the scan guard, the order."""
 import hashlib
+from datetime import datetime, timezone
 
 import pytest
 
@@ -7,6 +8,7 @@ from courier.domain import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.domain.tokens import new_token
+from courier.domain.tokens import token_hash as hash_of
 from courier.models import AuthorisedPerson, Round, RoundStop
 from tests import factories
 from tests.conftest import csrf_token_from
@@ -24,11 +26,14 @@ def day(db, office, users):
         custody.apply(shipment, Action.RECEIVE, max_attempts=3)
         custody.apply(shipment, Action.ASSIGN, max_attempts=3)
         round_.stops.append(RoundStop(shipment=shipment, position=position))
-    token, token_hash = new_token()
-    shipments[0].citizen_token_hash = token_hash
+    # The agency's slip, a first label since reprinted, and the label in the envelope.
+    slip, old_label, token = new_token()[0], new_token()[0], new_token()[0]
+    shipments[0].add_citizen_link(hash_of(slip), "agency")
+    shipments[0].add_citizen_link(hash_of(old_label), "label").revoked_at = datetime.now(timezone.utc)
+    shipments[0].add_citizen_link(hash_of(token), "reprint")
     db.session.add(round_)
     db.session.commit()
-    return {"round": round_, "shipments": shipments, "token": token}
+    return {"round": round_, "shipments": shipments, "token": token, "slip": slip, "old_label": old_label}
 
 
 def test_the_round_has_everything_for_an_offline_day(client, auth, users, day):
@@ -44,7 +49,9 @@ def test_the_round_has_everything_for_an_offline_day(client, auth, users, day):
     assert first["address"] == "12 Phan Châu Trinh, Phường Tam Kỳ"
     assert first["fee_total_label"] == "225.000 ₫" and first["fee_agency"] == 200_000
     assert first["expected_id_tail"] == "1234"
-    assert first["citizen_token_hash"] == hashlib.sha256(day["token"].encode()).hexdigest()
+    assert first["citizen_token_hashes"] == [hashlib.sha256(day[name].encode()).hexdigest()
+                                             for name in ("slip", "token")]  # not the revoked label's
+    assert second["citizen_token_hashes"] == []
     assert day["token"] not in response.get_data(as_text=True)
     assert second["authorised_persons"] == [
         {"full_name": "Huỳnh Thị Lan", "relationship": "vợ", "expected_id_tail": None}]
@@ -116,7 +123,8 @@ def test_lookup_names_the_dossier_a_scanned_label_link_belongs_to(db, office, us
     """The phone refuses a label by its dossier code, which only the server can tell from a link."""
     other = factories.user(office, "courier", username="buuta-ben-canh")
     elsewhere = factories.shipment(office)
-    token, elsewhere.citizen_token_hash = new_token()
+    token, hashed = new_token()
+    elsewhere.add_citizen_link(hashed, "label")
     db.session.add(Round(courier=other, post_office=office, round_date=local_today(),
                          stops=[RoundStop(shipment=elsewhere, position=0)]))
     db.session.commit()

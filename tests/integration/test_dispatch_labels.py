@@ -1,9 +1,12 @@
 """Labels: a PDF per print, a fresh citizen link each time, and the old label's link stops working."""
 import pytest
 
+from courier.domain import custody
+from courier.domain.states import Action
 from courier.domain.tokens import token_hash
-from courier.models import Event
+from courier.models import Event, Shipment
 from courier.services import printing
+from courier.services.agency_api import issue_api_key
 from tests import factories
 from tests.integration.dispatch_support import elsewhere, flashes, on_round, post, received
 
@@ -59,7 +62,7 @@ def test_printing_returns_an_a4_pdf_and_issues_a_link_per_label(db, client, user
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
     db.session.expire_all()
-    assert [s.citizen_token_hash for s in ready] == [token_hash(t) for t in issued]
+    assert [s.citizen_token_hashes for s in ready] == [[token_hash(t)] for t in issued]
     notes = db.session.execute(db.select(Event).filter_by(action="citizen_link_issued")).scalars().all()
     assert len(notes) == 3 and {n.actor_id for n in notes} == {users["dispatcher"].id}
     for token in issued:
@@ -71,7 +74,8 @@ def test_printing_again_replaces_the_link_and_the_old_label_stops_working(db, cl
     print_labels(client, ready[:1], layout="thermal")
     old, new = issued
     db.session.expire_all()
-    assert ready[0].citizen_token_hash == token_hash(new)
+    assert ready[0].citizen_token_hashes == [token_hash(new)]
+    assert [link.source for link in ready[0].citizen_links] == ["label", "reprint"]
     assert client.get(f"/t/{old}").status_code == 404
     assert client.get(f"/t/{new}").status_code == 200
     last = db.session.execute(db.select(Event).filter_by(action="citizen_link_issued")
@@ -85,7 +89,7 @@ def test_a_thermal_label_is_printed_one_at_a_time(db, client, ready, issued):
     refused = print_labels(client, ready[:2], layout="thermal", follow_redirects=True)
     assert "Nhãn nhiệt in từng nhãn một: hãy chọn đúng một bưu gửi." in flashes(refused.get_data(as_text=True))
     db.session.expire_all()
-    assert ready[1].citizen_token_hash is None and len(issued) == 1
+    assert not ready[1].citizen_links and len(issued) == 1
 
 
 def test_a_shipment_not_yet_received_gets_no_label_and_nothing_changes(db, office, client, ready, issued):
@@ -95,7 +99,7 @@ def test_a_shipment_not_yet_received_gets_no_label_and_nothing_changes(db, offic
     assert any("Chỉ in nhãn cho bưu gửi đã nhận hoặc đã xếp tuyến" in m
                for m in flashes(refused.get_data(as_text=True)))
     db.session.expire_all()
-    assert ready[0].citizen_token_hash is None
+    assert not ready[0].citizen_links
     assert db.session.execute(db.select(Event).filter_by(action="citizen_link_issued")).first() is None
 
 
@@ -104,4 +108,30 @@ def test_another_offices_shipment_cannot_be_printed(db, client, ready, issued):
     assert other["shipment"].dossier.applicant_name not in client.get("/dispatch/labels").get_data(as_text=True)
     assert print_labels(client, [ready[0], other["shipment"]]).status_code == 404
     db.session.expire_all()
-    assert other["shipment"].citizen_token_hash is None and ready[0].citizen_token_hash is None
+    assert not other["shipment"].citizen_links and not ready[0].citizen_links
+
+
+def test_the_agencys_slip_link_still_opens_after_labels_are_printed_and_reprinted(
+        db, office, users, client, auth, issued):
+    """The agency printed its link on the appointment slip; the post office's labels come and go."""
+    agency = factories.agency()
+    agency.post_office = office
+    key = issue_api_key(agency)
+    db.session.commit()
+    dossier = {"code": "000.00.17.H47-261127-0077", "procedure_name": "Cấp phiếu lý lịch tư pháp",
+               "applicant_name": "Đỗ Thị Lan", "street": "3 Lê Lợi", "ward": "Phường Tam Kỳ", "province": "48"}
+    api = {"Authorization": f"Bearer {key}"}
+    slip = client.post("/api/v1/dossiers", json=dossier, headers=api).json["citizen_link"].rsplit("/t/", 1)[1]
+    custody.apply(db.session.execute(db.select(Shipment)).scalar_one(), Action.RECEIVE, max_attempts=3,
+                  actor=users["dispatcher"])  # the paper reached the office
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    shipment = db.session.execute(db.select(Shipment)).scalar_one()
+    assert print_labels(client, [shipment]).status_code == 200
+    assert client.get(f"/t/{slip}").status_code == 200 and client.get(f"/t/{issued[0]}").status_code == 200
+    assert print_labels(client, [shipment], layout="thermal").status_code == 200
+    first_label, reprint = issued
+    assert client.get(f"/t/{first_label}").status_code == 404  # only the replaced label stops working
+    assert client.get(f"/t/{slip}").status_code == 200 and client.get(f"/t/{reprint}").status_code == 200
+    status = client.get(f"/api/v1/dossiers/{dossier['code']}", headers=api).json
+    assert status["citizen_link"].endswith(f"/t/{slip}")

@@ -1,5 +1,9 @@
-"""The agency API: dossiers in, status out, webhook registration. Authenticated by API key."""
-from flask import current_app, g, jsonify, render_template
+"""The agency API: dossiers in, status out, webhook registration. Authenticated by API key.
+
+Every error is problem details (see problems.py). The dossier push checks the
+body itself, so that the schema's and the rules' problems come back together.
+"""
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from spectree import Response
 
@@ -7,62 +11,77 @@ from ...auth import agency_key_required, public
 from ...domain.dossiers import DossierInvalid
 from ...extensions import csrf, db
 from ...services import agency_api, handover_api
-from ...vocabulary import DOSSIER_ERRORS
-from . import bp
-from .schemas import DossierIn, ErrorOut, ShipmentOut, WebhookIn, WebhookOut, api_spec
+from . import bp, problems
+from .schemas import DossierIn, ProblemOut, ShipmentOut, WebhookIn, WebhookOut, api_spec, document
 
 
 @bp.route("/dossiers", methods=["POST"])
 @agency_key_required
 @csrf.exempt
-@api_spec.validate(json=DossierIn, resp=Response(HTTP_200=ShipmentOut, HTTP_201=ShipmentOut,
-                                                 HTTP_401=ErrorOut, HTTP_422=ErrorOut), tags=["dossiers"])
-def push_dossier(json: DossierIn):
-    """Hand a dossier's result over; pushing the same code again changes nothing."""
+@api_spec.validate(json=DossierIn, skip_validation=True, tags=["dossiers"], resp=Response(
+    HTTP_200=ShipmentOut, HTTP_201=ShipmentOut, HTTP_401=ProblemOut, HTTP_409=ProblemOut, HTTP_422=ProblemOut))
+def push_dossier():
+    """Hand a dossier's result over; the same code again with the same data changes nothing (200),
+    with other data it is refused (409) naming each field that differs."""
+    body = request.get_json(silent=True)
+    found = problems.schema_errors(DossierIn, body)
     try:
-        outcome = handover_api.push(g.agency, json.model_dump(mode="json"))
+        clean = handover_api.check(g.agency, problems.fitting(DossierIn, body, found))
     except DossierInvalid as invalid:
-        fields = {name: str(DOSSIER_ERRORS.get(code, code)) for name, code in invalid.errors.items()}
-        return jsonify(error="invalid", message=_("Hồ sơ không hợp lệ."), fields=fields), 422
+        found += problems.rule_errors(invalid.errors, already=found)
+    if found:
+        return problems.invalid(found)
+    try:
+        outcome = handover_api.push(g.agency, clean)
+    except handover_api.Differs as differs:
+        return problems.problem(409, "conflict", _(
+            "Mã hồ sơ %(code)s đã được gửi với nội dung khác; không thay đổi gì. "
+            "Muốn sửa hồ sơ đã bàn giao, hãy liên hệ bưu cục.", code=clean.code),
+            [problems.entry((name,), "differs", _("Khác với lần gửi trước.")) for name in differs.fields])
     except handover_api.NoPostOffice:
-        return jsonify(error="invalid", message=_("Cơ quan chưa được gắn với bưu cục nào."), fields={}), 422
+        return problems.problem(422, "no_post_office")
     db.session.commit()
-    return jsonify(handover_api.describe(outcome.shipment, outcome.citizen_link)), \
-        201 if outcome.created else 200
+    return jsonify(handover_api.describe(outcome.shipment)), 201 if outcome.created else 200
 
 
 @bp.route("/dossiers/<path:code>", methods=["GET"])
 @agency_key_required
-@api_spec.validate(resp=Response(HTTP_200=ShipmentOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["dossiers"])
+@api_spec.validate(resp=Response(HTTP_200=ShipmentOut, HTTP_401=ProblemOut, HTTP_404=ProblemOut), tags=["dossiers"])
 def dossier_status(code: str):
-    """Where the result of one of this agency's dossiers is, with its custody events."""
+    """Where the result of one of this agency's dossiers is, its custody events and its citizen link."""
     shipment = handover_api.find(g.agency, code)
     if shipment is None:
-        return jsonify(error="not_found", message=_("Không có hồ sơ này."), fields={}), 404
-    return jsonify(handover_api.describe(shipment, None, with_events=True))
+        return problems.problem(404, "not_found")
+    return jsonify(handover_api.describe(shipment, with_events=True))
 
 
 @bp.route("/webhook", methods=["PUT"])
 @agency_key_required
 @csrf.exempt
-@api_spec.validate(json=WebhookIn, resp=Response(HTTP_200=WebhookOut, HTTP_401=ErrorOut), tags=["webhook"])
-def put_webhook(json: WebhookIn):
+@api_spec.validate(json=WebhookIn, skip_validation=True, tags=["webhook"],
+                   resp=Response(HTTP_200=WebhookOut, HTTP_401=ProblemOut, HTTP_422=ProblemOut))
+def put_webhook():
     """Register where to POST events; the answer carries the signing secret, once."""
-    secret = agency_api.set_webhook(g.agency, str(json.url))
+    body = request.get_json(silent=True)
+    found = problems.schema_errors(WebhookIn, body)
+    if found:
+        return problems.problem(422, "invalid_webhook", errors=found)
+    url = str(WebhookIn.model_validate(body).url)
+    secret = agency_api.set_webhook(g.agency, url)
     db.session.commit()
-    return jsonify(url=str(json.url), secret=secret, example_event=agency_api.example_event())
+    return jsonify(url=url, secret=secret, example_event=agency_api.example_event())
 
 
 @bp.route("/openapi.json")
 @public
 def openapi():
     """The OpenAPI 3 document, generated from the schemas the views validate with."""
-    return jsonify(api_spec.spec)
+    return jsonify(document(api_spec.spec))
 
 
 @bp.route("/docs")
 @public
 def docs():
     """A readable page of the same document, with nothing loaded from elsewhere."""
-    return render_template("api/docs.html", spec=api_spec.spec,
+    return render_template("api/docs.html", spec=document(api_spec.spec),
                            base=current_app.config["PUBLIC_BASE_URL"])

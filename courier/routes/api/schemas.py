@@ -28,8 +28,24 @@ class AuthorisedPersonIn(Strict):
     expected_id_tail: str | None = Field(default=None, pattern=r"^\d{3,6}$")
 
 
+DOSSIER_EXAMPLE = {
+    "code": "000.00.17.H47-261127-0001", "procedure_name": "Cấp phiếu lý lịch tư pháp",
+    "applicant_name": "Đỗ Thị Lan", "applicant_phone": "0905111222", "street": "3 Lê Lợi",
+    "ward": "Phường Tam Kỳ", "province": "48", "due_date": "2026-11-30",
+    "fee_agency": 200000, "fee_postage": 25000,
+    "authorised_persons": [{"full_name": "Nguyễn Văn Hùng", "relationship": "chồng", "expected_id_tail": "1234"}],
+}
+
+
 class DossierIn(Strict):
-    """A result ready to be carried to the citizen. Idempotent on `code`."""
+    """A result ready to be carried to the citizen. Idempotent on `code`.
+
+    Pushing a code again with the same data answers 200 with the same shipment;
+    with different data it answers 409 and names every field that differs: a
+    dossier handed over is never changed through the API (call the post office).
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [DOSSIER_EXAMPLE]})
 
     code: str = Field(max_length=64, examples=["000.00.17.H47-261127-0001"])
     procedure_name: str = Field(min_length=1, max_length=300)
@@ -59,8 +75,14 @@ class ShipmentOut(BaseModel):
     dossier_code: str
     state: str
     citizen_link: str | None = Field(
-        default=None, description="Only in the answer that created the shipment: print it on the slip")
+        default=None, description="The agency's citizen link, for the appointment slip: in every answer "
+                                  "while it opens (until CITIZEN_LINK_DAYS after delivery), else null")
     events: list[EventOut] = Field(default_factory=list)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "shipment_id": "6f1c2d9e-8a4b-4f7e-9c1d-2b3a4c5d6e7f", "dossier_code": "000.00.17.H47-261127-0001",
+        "state": "registered", "citizen_link": "https://buudien.example.vn/t/q3ZkX0v9mS2bN7cR1tLp8wYe",
+        "events": [{"action": "register", "state": "registered", "at": "2026-11-27T02:15:00+00:00"}]}]})
 
 
 class WebhookIn(Strict):
@@ -86,7 +108,50 @@ class WebhookOut(BaseModel):
     example_event: WebhookEvent = Field(description="The shape of every event the URL will receive")
 
 
-class ErrorOut(BaseModel):
-    error: str
-    message: str
-    fields: dict[str, str] = Field(default_factory=dict)
+class ProblemEntry(BaseModel):
+    pointer: str = Field(description="JSON Pointer to the field in the request body, e.g. #/ward")
+    field: str = Field(description="The same place as a dotted name, e.g. authorised_persons[0].full_name")
+    code: str = Field(description="Stable, for programs: required, unknown_ward, differs, …")
+    detail: str = Field(description="What is wrong, in Vietnamese")
+
+
+class ProblemOut(BaseModel):
+    """Every error, as RFC 9457 problem details (application/problem+json), with all problems at once."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    error: str = Field(description="Stable, for programs: invalid, invalid_webhook, conflict, no_post_office, "
+                                   "unauthorised, not_found, rate_limited, …")
+    errors: list[ProblemEntry] = Field(default_factory=list)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "type": "https://buudien.example.vn/api/v1/docs#problem-invalid", "title": "Hồ sơ không hợp lệ.",
+        "status": 422, "detail": "2 trường có lỗi; xem danh sách errors.", "error": "invalid",
+        "errors": [
+            {"pointer": "#/fee_agency", "field": "fee_agency", "code": "greater_than_equal",
+             "detail": "Phải từ 0 trở lên."},
+            {"pointer": "#/ward", "field": "ward", "code": "unknown_ward",
+             "detail": "Không có phường, xã này trong tỉnh, thành phố đã ghi."}]}]})
+
+
+def document(spec: dict) -> dict:
+    """The OpenAPI document as served: errors typed application/problem+json, examples shown.
+
+    spectree names every body application/json; the problem answers are re-labelled
+    here so that the document says what the API really sends.
+    """
+    import copy
+
+    spec = copy.deepcopy(spec)
+    problem_ref = "#/components/schemas/ProblemOut"
+    for operation in (op for path in spec.get("paths", {}).values() for op in path.values()):
+        for answer in operation.get("responses", {}).values():
+            content = answer.get("content", {})
+            if content.get("application/json", {}).get("schema", {}).get("$ref") == problem_ref:
+                content["application/problem+json"] = content.pop("application/json")
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body and body.get("schema", {}).get("$ref") == "#/components/schemas/DossierIn":
+            body["example"] = DOSSIER_EXAMPLE
+    return spec

@@ -61,7 +61,8 @@ export function offerCitizenLink(section, stop) {
     scanning = null;
     camera.hidden = true;
   };
-  section.hidden = !stop.citizen_token_hash;
+  const hashes = stop.citizen_token_hashes || [];  // the slip's and the label's links, while they open
+  section.hidden = !hashes.length;
   hint.hidden = Boolean(sessionStorage.getItem(KEY(stop.shipment_id)));
   const show = (link) => {
     close();
@@ -81,7 +82,7 @@ export function offerCitizenLink(section, stop) {
     camera.hidden = false;
     startScanner(camera, async (text) => {
       const code = classifyCode(text);
-      if (code && code.kind === "citizen_link" && await sha256Hex(code.token) === stop.citizen_token_hash) {
+      if (code && code.kind === "citizen_link" && hashes.includes(await sha256Hex(code.token))) {
         rememberCitizenLink(stop.shipment_id, text.trim());
         show(text.trim());
       } else {

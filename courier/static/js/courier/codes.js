@@ -65,7 +65,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /**
  * What a scanned (or typed) text is, per docs/courier-sync.md, first match wins:
- *   {kind: "citizen_link", token}  …/t/<token>: compare sha256Hex(token) with citizen_token_hash
+ *   {kind: "citizen_link", token}  …/t/<token>: sha256Hex(token) among citizen_token_hashes
  *   {kind: "cccd", card}           a chip ID card's QR; card as parseCccd gives it
  *   {kind: "uuid", uuid}           a UUID anywhere in the text, lowercased: compare with shipment_id
  *   {kind: "dossier_code", code}   otherwise the trimmed text: compare with dossier_code

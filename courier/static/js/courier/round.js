@@ -123,7 +123,8 @@ export async function findStop(stops, text) {
   let stop;
   if (code.kind === "citizen_link") {
     const hash = await sha256Hex(code.token);
-    stop = stops.find((item) => item.citizen_token_hash === hash);
+    // A shipment may have several live links (the agency's slip, the label): any of them names it.
+    stop = stops.find((item) => (item.citizen_token_hashes || []).includes(hash));
   } else if (code.kind === "uuid") {
     stop = stops.find((item) => item.shipment_id.toLowerCase() === code.uuid);
   } else if (code.kind === "dossier_code") {

@@ -1,0 +1,38 @@
+"""The links a citizen may hold to follow one shipment: the agency's slip, the label, a reprint.
+
+Each is stored only as the SHA-256 of its token and can be revoked on its own:
+printing a new label revokes the previous label's link, never the agency's.
+"""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class LinkSource(StrEnum):
+    AGENCY = "agency"    # printed by the agency on the appointment slip, from the API's answer
+    LABEL = "label"      # the post office's first QR label
+    REPRINT = "reprint"  # a later label, which replaced the one before
+
+
+class CitizenLink(db.Model):
+    __tablename__ = "citizen_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[LinkSource] = mapped_column(Enum(LinkSource, native_enum=False, length=16,
+                                                    values_callable=lambda e: [m.value for m in e]))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_label(self) -> bool:
+        return self.source in (LinkSource.LABEL, LinkSource.REPRINT)
+
+    def __repr__(self) -> str:
+        return f"<CitizenLink {self.source} of shipment {self.shipment_id}>"
