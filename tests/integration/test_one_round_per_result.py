@@ -14,7 +14,7 @@ from courier.services import planning
 from tests import factories
 from tests.conftest import AuthActions
 from tests.integration.dispatch_support import flashes, on_round, post, received
-from tests.integration.migration_support import old_dossiers
+from tests.integration.migration_support import old_shipments
 
 TODAY = local_today()
 TOMORROW, YESTERDAY = TODAY + timedelta(days=1), TODAY - timedelta(days=1)
@@ -174,13 +174,7 @@ def test_migration_0013_opens_only_the_newest_stop_of_each_result_still_under_wa
                 {"yes": True})
             # 1: on Bảo's round and (the bug) Tuấn's; 2: delivered; 3: failed yesterday, not replanned.
             states = ["assigned", "delivered", "assigned"]
-            old_dossiers(connection, [{"applicant_name": "An", "applicant_name_folded": "an"} for _ in states])
-            for n, state in enumerate(states, start=1):
-                connection.execute(text(
-                    "INSERT INTO shipment (id, public_id, dossier_id, direction, state, attempts_count,"
-                    " post_office_id, created_at, updated_at) VALUES (:id, :uuid, :id, 'deliver_result', :state,"
-                    " 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
-                    {"id": n, "uuid": f"00000000-0000-0000-0000-00000000000{n}", "state": state})
+            old_shipments(connection, states)
             for n, (courier, day) in enumerate(((1, TODAY), (2, TOMORROW), (1, YESTERDAY)), start=1):
                 connection.execute(text(
                     "INSERT INTO round (id, public_id, courier_id, post_office_id, round_date, created_at, version)"

@@ -6,7 +6,7 @@ from courier.domain import custody, tally
 from courier.domain.states import Action
 from courier.models import Shipment
 from tests import factories
-from tests.integration.migration_support import old_dossiers
+from tests.integration.migration_support import old_shipments
 
 
 def counted(db, office) -> dict[str, int]:
@@ -64,13 +64,7 @@ def test_migration_0009_counts_the_shipments_already_there(migration_app):
             connection.execute(text("INSERT INTO post_office (id, code, name, ward_code, province_code) "
                                     "VALUES (1, 'BC-1', 'Bưu cục', 20341, 48)"))
             states = ["received", "received", "delivered"]
-            old_dossiers(connection, [{"applicant_name": "An", "applicant_name_folded": "an"} for _ in states])
-            for n, state in enumerate(states, start=1):
-                connection.execute(text(
-                    "INSERT INTO shipment (id, public_id, dossier_id, direction, state, attempts_count,"
-                    " post_office_id, created_at, updated_at) VALUES (:id, :uuid, :id, 'deliver_result', :state,"
-                    " 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
-                    {"id": n, "uuid": f"00000000-0000-0000-0000-00000000000{n}", "state": state})
+            old_shipments(connection, states)
         upgrade(revision="0009")
         with db.engine.connect() as connection:
             rows = dict(connection.execute(text("SELECT state, count FROM shipment_tally")).all())
