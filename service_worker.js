@@ -4,7 +4,8 @@
  *   old caches are deleted on activate. /service_worker.js is served with a digest
  *   of the static files appended to VERSION (routes/pwa.py), so a deploy that
  *   changes any of them installs a new worker even if nobody bumped VERSION.
- * - LAZY files (the QR decoder, as big as the rest of the shell) are not precached:
+ * - LAZY files (the QR decoder, several times the rest of the shell, and the QR
+ *   drawer for the citizen's link) are not precached:
  *   they go into the same versioned cache the first time the scanner asks for them,
  *   and once in the background when the courier's page is idle (message "cache-lazy"),
  *   so the scanner works offline on a phone that was online once.
@@ -54,14 +55,15 @@ const PRECACHE = [
   "/static/js/courier/takeout_view.js",
   "/static/vendor/idb-8.0.4/idb.umd.js",
   "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
-  "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/icon-maskable-512.png",
 ];
 // Cached when first used, or in the background once the shell is there (see above).
 // The scanner's worker too: it is useless without the decoder it loads.
+// And the QR drawer (the citizen's link, VietQR at the door), loaded when a QR is first drawn.
 const LAZY = [
+  "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs",
   "/static/js/courier/scan_worker.js",
   "/static/vendor/zxing-wasm-3.1.6/zxing-reader.js",
   "/static/vendor/zxing-wasm-3.1.6/zxing_reader.wasm",

@@ -131,6 +131,7 @@ def test_a_phone_online_once_scans_labels_offline(filming_phone, live_server, db
     expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # drawn, not the placeholder
     wait_until_offline_ready(page)
     wait_until(page, DECODER_CACHED)  # fetched in the background once the page was idle
+    wait_until(page, "async () => Boolean(await caches.match('/static/vendor/qrcode-generator-2.0.4/qrcode.mjs'))")
 
     page.context.set_offline(True)
     page.goto("/courier/#/scan")
@@ -138,3 +139,9 @@ def test_a_phone_online_once_scans_labels_offline(filming_phone, live_server, db
     expect(page.get_by_role("heading", name="Huỳnh Văn Phúc")).to_be_visible(timeout=15_000)
     expect(page.locator("#net-state")).to_have_attribute("data-state", "offline")
     screenshot(page, "courier-scan-offline")
+    # At the door, still offline: the citizen's QR is drawn by the lazily cached drawer.
+    page.get_by_role("link", name="Phát cho người nhận").tap()
+    page.get_by_role("button", name="Hiện mã QR cho người nhận").tap()
+    qr = page.locator("img[data-ref=qr-image]")
+    expect(qr).to_be_visible()
+    expect(qr).to_have_attribute("src", re.compile(r"^data:image/"))

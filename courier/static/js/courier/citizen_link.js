@@ -5,7 +5,6 @@
 //   the envelope's label: remembered (for this tab) when the stop was opened by scanning it,
 //   else read from the label at the door; either way checked against the stop's hash.
 // - The VietQR for a fee paid by bank transfer, prepared by the server while online.
-import qrcode from "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs";
 import { classifyCode, sha256Hex } from "./codes.js";
 import { say, slot, t } from "./dom.js";
 import { startScanner } from "./scan.js";
@@ -16,8 +15,13 @@ export function rememberCitizenLink(shipmentId, link) {
   sessionStorage.setItem(KEY(shipmentId), link);
 }
 
-/** Draw `text` as a QR code into an <img> (error correction M). */
-export function drawQr(image, text) {
+// Loaded when a QR is first drawn, not with the shell: the service worker caches it with the
+// lazy files when the page is idle, so it is there offline at the door.
+const QRCODE = "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs";
+
+/** Draw `text` as a QR code into an <img> (error correction M); resolves once drawn. */
+export async function drawQr(image, text) {
+  const { default: qrcode } = await import(QRCODE);
   const code = qrcode(0, "M");
   code.addData(text);
   code.make();
