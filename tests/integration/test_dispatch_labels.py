@@ -135,3 +135,17 @@ def test_the_agencys_slip_link_still_opens_after_labels_are_printed_and_reprinte
     assert client.get(f"/t/{slip}").status_code == 200 and client.get(f"/t/{reprint}").status_code == 200
     status = client.get(f"/api/v1/dossiers/{dossier['code']}", headers=api).json
     assert status["citizen_link"].endswith(f"/t/{slip}")
+
+
+def test_the_filter_menus_name_only_the_offices_agencies(db, client, auth, office, users):
+    ours = factories.agency("000.00.17.H47")
+    ours.post_office = office
+    theirs = factories.agency("000.00.99.H47")
+    theirs.name = "UBND xã khác tỉnh"
+    theirs.post_office = factories.post_office("BC-HOIAN")
+    db.session.commit()
+    auth.login(users["dispatcher"].username)
+    for page in ("/dispatch/labels", "/dispatch/rounds", "/dispatch/shipments"):
+        html = client.get(page).get_data(as_text=True)
+        assert ours.name in html, page
+        assert "UBND xã khác tỉnh" not in html, page

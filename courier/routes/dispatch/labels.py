@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...domain.formatting import local_today
 from ...extensions import db
 from ...forms import LabelFilterForm, PrintLabelsForm, choices
-from ...models import Agency
+from ...models import Agency, Dossier, Shipment
 from ...services import printing, receiving
 from ...services.search import ward_choices
 from . import back, bp, flash_form_errors, office_id
@@ -51,5 +51,11 @@ def labels_print():
 
 
 def agency_choices() -> list:
-    agencies = db.session.execute(db.select(Agency).order_by(Agency.name)).scalars()
+    """The filter menus' agencies: the office's own, and any whose results it holds; never the
+    other offices' (a menu would tell a dispatcher whom another office serves)."""
+    holds = db.select(Shipment.id).join(Dossier).where(Dossier.agency_id == Agency.id,
+                                                        Shipment.post_office_id == office_id())
+    agencies = db.session.execute(
+        db.select(Agency).where((Agency.post_office_id == office_id()) | holds.exists())
+        .order_by(Agency.name)).scalars()
     return choices(((agency.id, agency.name) for agency in agencies), _("Tất cả"))
