@@ -19,24 +19,24 @@ HEADER_ROW = 3
 DANANG = "Thành phố Đà Nẵng"
 
 
-def _record(n, code, name, phone, due, ward="Phường Tam Kỳ", district="", province=DANANG,
+def record(n, code, name, phone, due, ward="Phường Tam Kỳ", district="", province=DANANG,
             street="12 Phan Châu Trinh", fee="0"):
     return [str(n), code, name, phone, "Cấp phiếu lý lịch tư pháp", street, ward, district, province, due, fee]
 
 
 # Spreadsheet row → its cells; row 8 is blank.
 RECORDS = {
-    4: _record(1, f"{AGENCY}-261127-0001", "Nguyễn Văn An", "12345", "30/11/2026"),          # bad phone
-    5: _record(2, f"{AGENCY}-261127-0002", "Trần Thị Bích Ngọc", "0905 123 456", "30/11/2026"),
-    6: _record(3, f"{AGENCY}-261127-0003", "Lê Văn Tâm", "+84 935 222 111", "2026-12-01"),
-    7: _record(4, f"{AGENCY}-261127-0004", "Phạm Thị Hoa", "0905111222", "31/02/2026"),       # no such date
-    9: _record(6, f"{AGENCY}-261127-0002", "Võ Văn Bình", "0905333444", "30/11/2026"),        # repeats row 5
-    10: _record(7, f"{AGENCY}-261127-0005", "Đặng Thị Mai", "0935.456.789", "02/12/2026",
+    4: record(1, f"{AGENCY}-261127-0001", "Nguyễn Văn An", "12345", "30/11/2026"),          # bad phone
+    5: record(2, f"{AGENCY}-261127-0002", "Trần Thị Bích Ngọc", "0905 123 456", "30/11/2026"),
+    6: record(3, f"{AGENCY}-261127-0003", "Lê Văn Tâm", "+84 935 222 111", "2026-12-01"),
+    7: record(4, f"{AGENCY}-261127-0004", "Phạm Thị Hoa", "0905111222", "31/02/2026"),       # no such date
+    9: record(6, f"{AGENCY}-261127-0002", "Võ Văn Bình", "0905333444", "30/11/2026"),        # repeats row 5
+    10: record(7, f"{AGENCY}-261127-0005", "Đặng Thị Mai", "0935.456.789", "02/12/2026",
                 district="Thành phố Tam Kỳ", street="15 Hùng Vương, khối phố 3"),           # pre-2025 district
-    11: _record(8, "000.00.17.H17-261127-0006", "Huỳnh Văn Phúc", "0905555666", "02/12/2026"),  # other prefix
-    12: _record(9, f"{AGENCY}-261127-0007", "Ngô Thị Lan", "0905777888", "03/12/2026",
+    11: record(8, "000.00.17.H17-261127-0006", "Huỳnh Văn Phúc", "0905555666", "02/12/2026"),  # other prefix
+    12: record(9, f"{AGENCY}-261127-0007", "Ngô Thị Lan", "0905777888", "03/12/2026",
                 ward="Phường Hoàn Kiếm", province="Thành phố Hà Nội"),                     # other province
-    13: _record(10, f"{AGENCY}-261127-0008", "Bùi Văn Hùng", "", "03/12/2026", fee="200.000"),
+    13: record(10, f"{AGENCY}-261127-0008", "Bùi Văn Hùng", "", "03/12/2026", fee="200.000"),
 }
 BROKEN = {4: ("Điện thoại", "12345"), 7: ("Ngày hẹn trả", "31/02/2026"), 9: ("Số hồ sơ", f"{AGENCY}-261127-0002")}
 VALID_CODES = [RECORDS[n][1] for n in (5, 6, 10, 11, 12, 13)]
@@ -136,7 +136,7 @@ def entity_bomb() -> bytes:
 
 def long_field() -> bytes:
     """A CSV whose record on row 5 holds a 200 KB cell."""
-    records = {4: RECORDS[5], 5: _record(2, f"{AGENCY}-261127-0009", "x" * 200_000, "0905123456", "30/11/2026")}
+    records = {4: RECORDS[5], 5: record(2, f"{AGENCY}-261127-0009", "x" * 200_000, "0905123456", "30/11/2026")}
     return export_csv(records=records)
 
 

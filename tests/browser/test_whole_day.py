@@ -1,7 +1,7 @@
 """One post office's whole day through the UI, each person starting from what the one before left.
 
 Nothing between the people is seeded: the agency pushes three dossiers through the API and
-the dispatcher imports three from a file; the dispatcher receives them by scanning, prints
+the dispatcher imports three from the agency system's own export (title row, its own headers); the dispatcher receives them by scanning, prints
 their labels (read back from the PDF as a printer would print them), plans a round; the
 courier (a Pixel 7 whose camera films the labels) takes the round out by scanning, hands
 two over with signature and photo, fails one, goes offline for the rest and comes back;
@@ -23,12 +23,12 @@ from courier.domain import webhooks
 from courier.domain.tokens import token_hash
 from courier.models import Shipment
 from courier.services.agency_api import issue_api_key
-from tests import factories
+from tests import factories, intake_files
 from tests.browser.camera import launch_with_camera, phone_context_options, qr_frame, y4m_header, yuv420_planes
 from tests.browser.conftest import (ROOT, SCREENSHOTS, camera_jpeg, collect_console_errors,
                                     open_courier_app, screenshot)
 from tests.browser.test_courier_offline import fail_visit, hand_over
-from tests.browser.test_dispatch_console import DESKTOP, agency_file, log_in_at_desk
+from tests.browser.test_dispatch_console import DESKTOP, log_in_at_desk
 from tests.integration.agency_endpoint import AgencyEndpoint
 
 pytestmark = pytest.mark.browser
@@ -39,11 +39,24 @@ PUSHED = [  # what the agency's one-stop-shop software sends
     {"code": f"{AGENCY}-261203-0302", "applicant_name": "Phan Văn Khải", "street": "18 Trần Cao Vân"},
     {"code": f"{AGENCY}-261203-0303", "applicant_name": "Võ Thị Sáu", "street": "7 Huỳnh Thúc Kháng"},
 ]
-IMPORTED = (  # the dispatcher's file: (code, name, ward, latitude, longitude)
-    (f"{AGENCY}-261203-0311", "Trần Thị Bích Ngọc", "Phường Bàn Thạch", "", ""),
-    (f"{AGENCY}-261203-0312", "Huỳnh Văn Phúc", "Phường Tam Kỳ", "", ""),
-    (f"{AGENCY}-261203-0313", "Lê Thị Thu", "Phường Tam Kỳ", "", ""),
+IMPORTED = (  # (code, name, ward), on rows 4, 6 and 8 of the agency's export
+    (f"{AGENCY}-261203-0311", "Trần Thị Bích Ngọc", "Phường Bàn Thạch"),
+    (f"{AGENCY}-261203-0312", "Huỳnh Văn Phúc", "Phường Tam Kỳ"),
+    (f"{AGENCY}-261203-0313", "Lê Thị Thu", "Phường Tam Kỳ"),
 )
+
+
+def agency_export() -> bytes:
+    """The export as the agency's system writes it: a title row, its own header words, phones and
+    dates its own way, a blank row (5), and a broken row (7: no such date)."""
+    phones = ("0905 123 456", "+84 935 222 111", "0935.456.789")
+    dues = ("31/12/2026", "2026-12-31", "31/12/2026")
+    records = {row: intake_files.record(row - 3, code, name, phone, due, ward=ward, fee="200.000")
+               for row, (code, name, ward), phone, due in zip((4, 6, 8), IMPORTED, phones, dues)}
+    records[7] = intake_files.record(4, f"{AGENCY}-261203-0399", "Phạm Thị Hoa", "0905111222", "31/02/2026")
+    return intake_files.export_xlsx(records)
+
+
 CODES = [dossier["code"] for dossier in PUSHED] + [row[0] for row in IMPORTED]
 
 
@@ -107,11 +120,18 @@ def agency_pushes(playwright, base_url, key, receiver_url) -> str:
 def dispatcher_prepares(page, tmp_path) -> dict[str, str]:
     """Import, receive by scanning, print labels, plan the round; returns {dossier code: label link}."""
     page.get_by_role("link", name="Nhập hồ sơ", exact=True).click()
-    page.set_input_files("input[type=file]", files=[{"name": "ho-so.csv", "mimeType": "text/csv",
-                                                     "buffer": agency_file(IMPORTED)}])
+    page.set_input_files("input[type=file]", files=[{
+        "name": "DS_tra_ket_qua_BCCI.xlsx", "buffer": agency_export(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    page.get_by_role("button", name="Nhập (3)").click()
-    expect(page.locator(".flash")).to_have_text("Đã nhập 3 hồ sơ.")
+    expect(page.locator("details.mapping")).to_contain_text("Dòng tiêu đề: dòng 3.")
+    errors = page.locator("table.errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("31/02/2026")
+    expect(errors.first.locator("td").first).to_have_text("7")  # the row as the spreadsheet numbers it
+    screenshot(page, "day-intake-export-preview")
+    page.get_by_role("button", name="Chỉ nhập các dòng hợp lệ (3)").click()
+    expect(page.locator(".flash")).to_have_text(["Đã nhập 3 hồ sơ.", "1 dòng có lỗi đã được bỏ qua."])
 
     page.get_by_role("link", name="Nhận bưu gửi", exact=True).click()
     for code in CODES:
@@ -143,7 +163,8 @@ def print_delivery_list(page, tmp_path) -> None:
     sheet = popup.value
     expect(sheet.get_by_role("heading", name="BẢNG KÊ GIAO BƯU GỬI CHO BƯU TÁ")).to_be_visible()
     expect(sheet.locator("tbody tr")).to_have_count(6)
-    expect(sheet.locator("tfoot")).to_contain_text("1.350.000")  # 6 × 225.000 ₫ to collect
+    # To collect: 3 × (200.000 + 25.000) pushed, 3 × 200.000 imported (the export has no postage).
+    expect(sheet.locator("tfoot")).to_contain_text("1.275.000")
     pdf = SCREENSHOTS / "day-delivery-list.pdf"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sheet.pdf(path=str(pdf), format="A4", landscape=True, print_background=True)
