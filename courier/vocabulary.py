@@ -84,8 +84,6 @@ TAKE_OUT_ERRORS = {
     "not_on_your_round": _l("Bưu gửi này không thuộc tuyến phát hôm nay của bưu tá."),
     "not_takeable": _l("Bưu gửi này không ở trạng thái chờ nhận đi phát."),
 }
-TAKE_OUT_STATUS = {"unknown_shipment": 404, "not_on_your_round": 403, "conflict": 409,
-                   "not_takeable": 422, "invalid": 422}
 SYNC_FIELD_ERRORS = {
     "required": _l("Bắt buộc phải có."),
     "invalid": _l("Không hợp lệ."),

@@ -90,17 +90,17 @@ def _text(value, name, errors, required=False, limit=MAX_TEXT):
     return text or None
 
 
-def _time(value, now, errors):
+def _time(value, now, errors, name="captured_at"):
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        errors["captured_at"] = "invalid"
+        errors[name] = "invalid"
         return None
     if moment.tzinfo is None:
-        errors["captured_at"] = "invalid"
+        errors[name] = "invalid"
         return None
     if moment > now + CLOCK_SKEW:
-        errors["captured_at"] = "in_the_future"
+        errors[name] = "in_the_future"
     return moment.astimezone(timezone.utc)
 
 

@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .dossiers import CleanDossier, DossierInvalid, check_dossier
+from .folding import fold
 
 # The template's header for each dossier field, in the template's order.
 COLUMNS = {
@@ -127,17 +128,15 @@ class CheckedFile:
         return {error.row for error in self.errors}
 
 
-def fold(text) -> str:
+def header_key(text) -> str:
     """A header's words without accents, case or punctuation: "Họ và tên (*)" → "ho va ten"."""
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(text or ""))).split())
 
 
 def _words_of() -> dict[str, str]:
-    words = {fold(header): name for header, name in COLUMNS.items()}
+    words = {header_key(header): name for header, name in COLUMNS.items()}
     for name, synonyms in SYNONYMS.items():
-        words.update({fold(synonym): name for synonym in synonyms})
+        words.update({header_key(synonym): name for synonym in synonyms})
     return words
 
 
@@ -146,7 +145,7 @@ WORDS = _words_of()
 
 def field_for(header) -> str | None:
     """The dossier field a header names, if any; a unit in brackets or a trailing "(*)" does not matter."""
-    folded = fold(header)
+    folded = header_key(header)
     for candidate in (folded, re.sub(r" (dong|vnd|d|cu)$", "", folded)):
         if candidate in WORDS:
             return WORDS[candidate]
@@ -202,7 +201,7 @@ def guess_mapping(headers: list[str], remembered: dict | None = None) -> list[st
     remembered = remembered or {}
     mapping, taken = [], set()
     for header in headers:
-        key = fold(header)
+        key = header_key(header)
         name = remembered[key] if key in remembered else field_for(header)
         if name in taken or name not in FIELDS:
             name = None

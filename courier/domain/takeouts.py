@@ -26,9 +26,7 @@ def parse_take_out(payload, now: datetime | None = None) -> TakeOutInput:
     client_id = _uuid(payload.get("client_id"), "client_id", errors)
     shipment_id = _uuid(payload.get("shipment_id"), "shipment_id", errors)
     # The same clock rules as a hand-over: a time far in the future is refused, not trusted.
-    taken_at = _time(payload.get("taken_at"), now or datetime.now(timezone.utc), errors)
-    if "captured_at" in errors:
-        errors["taken_at"] = errors.pop("captured_at")
+    taken_at = _time(payload.get("taken_at"), now or datetime.now(timezone.utc), errors, "taken_at")
     if errors:
         raise AttemptInvalid(errors)
     return TakeOutInput(client_id, shipment_id, taken_at)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..domain.imports import (COLUMNS, CheckedFile, ImportFileError, code_prefix, fold, guess_mapping,
+from ..domain.imports import (COLUMNS, CheckedFile, ImportFileError, code_prefix, guess_mapping, header_key,
                               mapped_rows, missing_fields, read_sheet, template_csv)
 from ..extensions import db
 from ..models import Agency, Dossier, PostOffice
@@ -123,7 +123,7 @@ def _problem(error) -> Problem:
 
 def _covers(remembered: dict | None, headers: list[str]) -> bool:
     """Whether a remembered mapping knows every named column of this file."""
-    return bool(remembered) and all(fold(h) in remembered for h in headers if fold(h))
+    return bool(remembered) and all(header_key(h) in remembered for h in headers if header_key(h))
 
 
 def _agency_from_codes(sheet, agencies: dict[str, Agency]) -> Agency | None:

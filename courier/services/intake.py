@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..domain import custody
 from ..domain.dossiers import CleanDossier
-from ..domain.imports import CheckedFile, check_rows, fold
+from ..domain.imports import CheckedFile, check_rows, header_key
 from ..extensions import db
 from ..models import Agency, AuthorisedPerson, Dossier, PostOffice, Shipment, User
 
@@ -40,7 +40,7 @@ def check_table(rows: list[tuple[int, dict]], office: PostOffice, **options) -> 
 
 def remember_mapping(agency: Agency, headers: list[str], mapping: list[str | None]) -> None:
     """Keep which column held which field, so the agency's next file asks nothing; the caller commits."""
-    agency.intake_mapping = {fold(header): name for header, name in zip(headers, mapping) if fold(header)}
+    agency.intake_mapping = {header_key(header): name for header, name in zip(headers, mapping) if header_key(header)}
 
 
 def take_in(checked: CheckedFile, office: PostOffice, actor: User, *, valid_only: bool = False) -> IntakeResult:

@@ -240,7 +240,7 @@ def measure(round_: Round, office: PostOffice, where: dict | None = None) -> Mea
     """The round's length in metres in its current order, from the office, over the stops with a
     position (`where`, from positions(), read if not given)."""
     where = positions(round_) if where is None else where
-    stops = _ordered(round_)
+    stops = ordered(round_)
     points = [where[stop.shipment_id][0] for stop in stops if stop.shipment_id in where]
     return Measure(routing.tour_length(points, _start(office) if points else None), len(points), len(stops))
 
@@ -252,7 +252,7 @@ def _start(office: PostOffice) -> routing.Point | None:
 
 def shift(round_: Round, shipment: Shipment, step: int) -> None:
     """Move a stop one place up (step -1) or down (+1); at either end nothing changes."""
-    stops = _ordered(round_)
+    stops = ordered(round_)
     index = _index_of(stops, shipment)
     target = index + step
     if 0 <= target < len(stops):
@@ -318,7 +318,7 @@ def current_stop(shipment: Shipment) -> RoundStop | None:
 
 def _drop(round_: Round, stop: RoundStop) -> None:
     round_.stops.remove(stop)  # delete-orphan cascade removes the row
-    _renumber(round_, _ordered(round_))
+    _renumber(round_, ordered(round_))
 
 
 def _renumber(round_: Round, stops: list[RoundStop]) -> None:
@@ -327,7 +327,8 @@ def _renumber(round_: Round, stops: list[RoundStop]) -> None:
     round_.version += 1
 
 
-def _ordered(round_: Round) -> list[RoundStop]:
+def ordered(round_: Round) -> list[RoundStop]:
+    """The round's stops in their order (a stop not yet flushed last among equals)."""
     return sorted(round_.stops, key=lambda stop: (stop.position, stop.id or 0))
 
 
@@ -339,7 +340,7 @@ def _index_of(stops: list[RoundStop], shipment: Shipment) -> int:
 
 
 def _stop_of(round_: Round, shipment: Shipment) -> RoundStop:
-    stops = _ordered(round_)
+    stops = ordered(round_)
     return stops[_index_of(stops, shipment)]
 
 

@@ -135,7 +135,7 @@ def _latest_citizen_notes(shipment_ids: list[int]) -> dict[int, str]:
 
 def lookup(courier: User, code: str) -> dict:
     """Who holds the shipment a scanned code names, within the courier's post office."""
-    shipment = _shipment_by_code(courier.post_office_id, (code or "").strip())
+    shipment = shipment_by_code(courier.post_office_id, code)
     if shipment is None:
         return {"found": False, "on_your_round": False, "holder": None, "dossier_code": None}
     round_courier = current_round_courier(shipment)
@@ -148,14 +148,11 @@ def lookup(courier: User, code: str) -> dict:
     }
 
 
-def shipment_by_code(post_office_id: int, code: str) -> Shipment | None:
+def shipment_by_code(post_office_id: int, code: str | None) -> Shipment | None:
     """The office's shipment a scanned or typed code names: a citizen link, a UUID or a dossier code."""
-    return _shipment_by_code(post_office_id, (code or "").strip())
-
-
-def _shipment_by_code(post_office_id: int, code: str) -> Shipment | None:
     from ..domain.tokens import token_hash
 
+    code = (code or "").strip()
     query = db.select(Shipment).where(Shipment.post_office_id == post_office_id)
     if "/t/" in code:
         query = query.join(CitizenLink).where(

@@ -19,6 +19,7 @@ from ..domain.states import Action, State
 from ..extensions import db
 from ..models import Round, RoundStop, Shipment, TakeOut, User
 from ..models.types import utcnow
+from . import planning
 
 TAKEN, ALREADY_OUT = "taken", "already_out"
 
@@ -79,7 +80,7 @@ def locked_shipment(post_office_id: int, public_id: uuid.UUID) -> Shipment | Non
 
 def not_taken(round_: Round) -> list[RoundStop]:
     """The round's stops still waiting at the office ("chưa nhận"), in round order."""
-    return [stop for stop in sorted(round_.stops, key=lambda stop: stop.position) if waits_at_office(stop.shipment)]
+    return [stop for stop in planning.ordered(round_) if waits_at_office(stop.shipment)]
 
 
 def waits_at_office(shipment: Shipment) -> bool:
@@ -99,11 +100,8 @@ def _replay(known: TakeOut, courier: User, shipment: Shipment | None) -> TakeOut
 
 
 def _check_on_todays_round(courier: User, shipment: Shipment) -> None:
-    newest = db.session.execute(
-        db.select(Round.courier_id, Round.round_date).join(RoundStop)
-        .where(RoundStop.shipment_id == shipment.id)
-        .order_by(Round.round_date.desc(), Round.id.desc()).limit(1)).first()
-    if newest is None or newest.courier_id != courier.id or newest.round_date != local_today():
+    stop = planning.current_stop(shipment)
+    if stop is None or stop.round.courier_id != courier.id or stop.round.round_date != local_today():
         raise TakeOutRefused("not_on_your_round", shipment.dossier.code)
 
 

@@ -11,10 +11,12 @@ from ...domain.takeouts import parse_take_out
 from ...extensions import db
 from ...models import Role
 from ...services import rounds, takeout
-from ...vocabulary import TAKE_OUT_STATUS, sync_error_message, sync_field_messages, take_out_error_message
+from ...vocabulary import sync_error_message, sync_field_messages, take_out_error_message
 from . import bp
 
 courier_only = roles_allowed(Role.COURIER)
+# A refused take-out's reason, as HTTP says it (docs/courier-sync.md: the phone holds any of them).
+TAKE_OUT_STATUS = {"unknown_shipment": 404, "not_on_your_round": 403, "conflict": 409, "not_takeable": 422}
 
 
 @bp.route("/courier/round")

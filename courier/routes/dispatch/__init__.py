@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from ...auth import blueprint_roles, safe_next
 from ...models import Role
-from ...services import takeout as takeout_rules
 from . import words
 
 bp = blueprint_roles(Blueprint("dispatch", __name__), Role.DISPATCHER, Role.ADMIN)
@@ -37,8 +36,7 @@ def flash_form_errors(form) -> None:
 
 @bp.context_processor
 def _console():
-    return {**words.words(), "event_details": words.event_details,
-            "waits_at_office": takeout_rules.waits_at_office, "console_sections": (
+    return {**words.words(), "event_details": words.event_details, "console_sections": (
         ("dispatch.board", _("Bảng điều phối")),
         ("dispatch.intake", _("Nhập hồ sơ")),
         ("dispatch.receive", _("Nhận bưu gửi")),

@@ -9,7 +9,7 @@ from ...domain.formatting import format_date, local_today
 from ...domain.states import IllegalTransition
 from ...extensions import db
 from ...forms import AddToRoundForm, ConfirmForm, MoveStopForm, RoundPickForm, choices
-from ...services import planning, receiving
+from ...services import planning, receiving, takeout
 from ...services.search import ward_choices
 from . import back, bp, flash_form_errors, max_attempts, office_id
 from .labels import agency_choices
@@ -52,7 +52,8 @@ def rounds():
         add=AddToRoundForm(formdata=None, courier=courier.id if courier else None, day=day),
         confirm=ConfirmForm(formdata=None), move=move, day_rounds=planning.rounds_of_day(office_id(), day),
         measure=measure, length_km=_km(measure.metres) if measure and measure.metres >= 50 else None,
-        where=where, past=day < local_today(), limit=planning.READY_LIMIT)
+        where=where, waiting=len(takeout.not_taken(round_)) if round_ else 0,
+        past=day < local_today(), limit=planning.READY_LIMIT)
 
 
 @bp.route("/rounds/add", methods=["POST"])

@@ -18,7 +18,7 @@ from . import bp, flash_form_errors, max_attempts, office_id
 def takeout_page(public_id):
     round_ = _round(public_id)
     return render_template("dispatch/takeout.html", round=round_, scan=ScanForm(formdata=None),
-                           waiting=takeout.not_taken(round_), stops=_ordered(round_))
+                           waiting=takeout.not_taken(round_), stops=planning.ordered(round_))
 
 
 @bp.route("/rounds/<uuid:public_id>/takeout", methods=["POST"])
@@ -39,11 +39,11 @@ def takeout_scan(public_id):
 def delivery_list(public_id):
     """The bảng kê giao bưu tá: the round in order, with the sums to collect and two signature lines."""
     round_ = _round(public_id)
-    stops = _ordered(round_)
+    stops = planning.ordered(round_)
     totals = {"agency": sum(stop.shipment.dossier.fee_agency for stop in stops),
               "postage": sum(stop.shipment.dossier.fee_postage for stop in stops)}
     return render_template("dispatch/delivery_list.html", round=round_, stops=stops, totals=totals,
-                           printed_at=utcnow())
+                           waiting=takeout.not_taken(round_), printed_at=utcnow())
 
 
 def _scan_one(round_: Round, code: str, on_round: set[int]) -> None:
@@ -73,7 +73,3 @@ def _round(public_id) -> Round:
     if round_ is None:
         abort(404)
     return round_
-
-
-def _ordered(round_: Round):
-    return sorted(round_.stops, key=lambda stop: (stop.position, stop.id))

@@ -8,10 +8,15 @@ import { syncNow } from "./sync.js";
 
 const Outbox = window.CourierOutbox;
 
-/** The round's stops still waiting at the office ("chưa nhận"). */
-export function notTakenOut(round) {
-  // Assigned again after a failed visit, an item is still in the courier's bag.
-  return round ? round.stops.filter((stop) => stop.effective_state === "assigned" && !stop.with_courier) : [];
+/** Whether a stop still waits at the office ("chưa nhận"). Assigned again after a failed
+ * visit, an item is still in the courier's bag. */
+function waitsAtOffice(stop) {
+  return stop.effective_state === "assigned" && !stop.with_courier;
+}
+
+/** The round's stops still waiting at the office. */
+function notTakenOut(round) {
+  return round ? round.stops.filter(waitsAtOffice) : [];
 }
 
 /** On the round view: a banner leading to the take-out while items wait at the office. */
@@ -49,7 +54,7 @@ export function showTakeOut(view, { round, refresh }) {
         return;
       }
       result.dataset.kind = "ok";
-      if (!notTakenOut({ stops: [stop] }).length || scannedNow.has(stop.shipment_id)) {
+      if (!waitsAtOffice(stop) || scannedNow.has(stop.shipment_id)) {
         say(result, t("takeout_already", { name: stop.applicant_name, code: stop.dossier_code }));
         return;
       }
