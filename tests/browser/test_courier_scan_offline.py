@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 WORKER = "/static/js/courier/scan_worker.js"
 DECODER = "/static/vendor/zxing-wasm-3.1.6/zxing-reader.js"
 WASM = "/static/vendor/zxing-wasm-3.1.6/zxing_reader.wasm"
+QR_DRAWER = "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs"
 DECODER_CACHED = f"""async () => {{
   const names = (await caches.keys()).filter((name) => name.startsWith('courier-static-'));
   if (names.length !== 1) return false;
@@ -131,7 +132,10 @@ def test_a_phone_online_once_scans_labels_offline(filming_phone, live_server, db
     expect(page.locator(".round-view:not([aria-busy])")).to_be_visible()  # drawn, not the placeholder
     wait_until_offline_ready(page)
     wait_until(page, DECODER_CACHED)  # fetched in the background once the page was idle
-    wait_until(page, "async () => Boolean(await caches.match('/static/vendor/qrcode-generator-2.0.4/qrcode.mjs'))")
+    wait_until(page, f"async () => Boolean(await caches.match('{QR_DRAWER}'))")
+    # And loaded into this very page while idle: the page the courier opened online may not be
+    # under the service worker until its next navigation, so an import first asked for offline would fail.
+    wait_until(page, f"() => performance.getEntriesByName(location.origin + '{QR_DRAWER}').length > 0")
 
     page.context.set_offline(True)
     page.goto("/courier/#/scan")

@@ -1,6 +1,7 @@
 // The courier's app: a hash router over views drawn from IndexedDB, the status bar
 // (network, captures waiting), and the triggers that download the round and send the outbox.
 import { notify, t } from "./dom.js";
+import { warmQrDrawer } from "./citizen_link.js";
 import { showDay } from "./day.js";
 import { showFail } from "./fail.js";
 import { showHandover } from "./handover.js";
@@ -160,6 +161,7 @@ async function start() {
   // The decoder loads while the courier reads the round, not when the camera opens.
   const idle = window.requestIdleCallback || ((run) => setTimeout(run, 500));
   idle(() => warmScanner(), { timeout: 3000 });
+  idle(() => warmQrDrawer(), { timeout: 5000 });  // the citizen's QR at an offline door
   const outcome = await download;
   if (outcome === "login") report({ stopped: "login" });
   // "offline" with navigator.onLine true: the network is there, our server is not.

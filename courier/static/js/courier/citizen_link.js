@@ -19,13 +19,29 @@ export function rememberCitizenLink(shipmentId, link) {
 // lazy files when the page is idle, so it is there offline at the door.
 const QRCODE = "/static/vendor/qrcode-generator-2.0.4/qrcode.mjs";
 
-/** Draw `text` as a QR code into an <img> (error correction M); resolves once drawn. */
+/**
+ * Load the drawer into this page while it is online and idle. A page opened online for the
+ * first time may not be under the service worker yet (it takes over only from the next
+ * navigation, or after a race), so an import first asked for at an offline door would fail;
+ * once imported here the module stays in the page. Never rejects.
+ */
+export function warmQrDrawer() {
+  return import(QRCODE).then(() => true, () => false);
+}
+
+/** Draw `text` as a QR code into an <img> (error correction M); resolves to false if it could not. */
 export async function drawQr(image, text) {
-  const { default: qrcode } = await import(QRCODE);
+  let qrcode;
+  try {
+    ({ default: qrcode } = await import(QRCODE));
+  } catch (error) {
+    return false;  // offline and never loaded: the caller says so
+  }
   const code = qrcode(0, "M");
   code.addData(text);
   code.make();
   image.src = code.createDataURL(6, 4);
+  return true;
 }
 
 /** Show the VietQR transfer code when the courier picks "transfer"; it was prepared online. */
@@ -68,12 +84,16 @@ export function offerCitizenLink(section, stop) {
   const hashes = stop.citizen_token_hashes || [];  // the slip's and the label's links, while they open
   section.hidden = !hashes.length;
   hint.hidden = Boolean(sessionStorage.getItem(KEY(stop.shipment_id)));
-  const show = (link) => {
+  const show = async (link) => {
     close();
-    drawQr(image, link);
-    image.hidden = false;
     button.hidden = true;
     hint.hidden = true;
+    if (await drawQr(image, link)) {
+      image.hidden = false;
+    } else {
+      say(hint, t("qr_unavailable"));  // the recipient can still open the link on the label
+      button.hidden = false;
+    }
   };
   button.addEventListener("click", () => {
     const kept = sessionStorage.getItem(KEY(stop.shipment_id));
