@@ -4,7 +4,7 @@ import time
 from sqlalchemy import insert
 
 from bench.common import SCALE, report, scratch_app
-from courier.domain import chain
+from courier.ledger import chain
 from courier.domain.labels import LabelData, a4_sheet_pdf
 
 

@@ -11,6 +11,7 @@ import logging
 import uuid
 
 from .queue import every_sweep, task
+from .services import webhook_delivery
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +19,13 @@ log = logging.getLogger(__name__)
 @task
 def deliver_webhook(event_id: str) -> None:
     """Try one delivery once, if it is due and no other worker holds it."""
-    from .services import agency_api
-
-    agency_api.deliver_one(uuid.UUID(event_id))
+    webhook_delivery.deliver_one(uuid.UUID(event_id))
 
 
 @every_sweep
 def sweep_webhooks() -> None:
     """Queue every delivery that is due."""
-    from .services import agency_api
-
-    queue_deliveries(agency_api.due_event_ids())
+    queue_deliveries(webhook_delivery.due_event_ids())
 
 
 def queue_deliveries(event_ids) -> None:

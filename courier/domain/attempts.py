@@ -8,14 +8,43 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 
-from ..models import FailureReason, IdCheck, Outcome, RecipientRelationship
+from .bounds import LATITUDE, LONGITUDE, MAX_FEE, MAX_NAME, MAX_RELATIONSHIP
 
 MASKED_TAIL = re.compile(r"^\*{5,8}\d{4}$")
 MAX_TEXT = 500
-MAX_FEE = 100_000_000
 # A phone's clock may be wrong; a capture time far in the future is refused, not trusted.
 CLOCK_SKEW = timedelta(hours=1)
+
+
+# The words of a visit, stored as these values (models/attempt.py) and sent by the phone.
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    ABSENT = "absent"
+    WRONG_ADDRESS = "wrong_address"
+    REFUSED = "refused"
+    ID_MISMATCH = "id_mismatch"
+    NO_AUTHORISATION = "no_authorisation"
+    UNSAFE_ACCESS = "unsafe_access"
+    OTHER = "other"
+
+
+class RecipientRelationship(StrEnum):
+    APPLICANT = "applicant"
+    AUTHORISED = "authorised"
+
+
+class IdCheck(StrEnum):
+    """How the recipient's ID was checked against the dossier."""
+
+    MATCHED = "matched"
+    NOT_GIVEN = "not_given"          # the agency gave no ID tail to compare
+    OVERRIDDEN = "overridden"        # mismatch, handed over anyway with a reason
 
 
 class AttemptInvalid(ValueError):
@@ -114,7 +143,7 @@ def _location(location, errors) -> dict:
     except (KeyError, TypeError, ValueError):
         errors["location"] = "invalid"
         return {}
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (accuracy is not None and accuracy < 0):
+    if not (LATITUDE[0] <= latitude <= LATITUDE[1] and LONGITUDE[0] <= longitude <= LONGITUDE[1]) or (accuracy is not None and accuracy < 0):
         errors["location"] = "invalid"
         return {}
     return {"latitude": latitude, "longitude": longitude, "gps_accuracy_m": accuracy}
@@ -134,12 +163,12 @@ def _recipient(recipient, errors) -> dict:
     reason = _text(recipient.get("override_reason"), "recipient.override_reason", errors,
                    required=id_check is IdCheck.OVERRIDDEN)
     columns = {
-        "recipient_name": _text(recipient.get("name"), "recipient.name", errors, required=True, limit=120),
+        "recipient_name": _text(recipient.get("name"), "recipient.name", errors, required=True, limit=MAX_NAME),
         "recipient_relationship": relationship, "id_check": id_check, "id_tail_masked": tail or None,
         "override_reason": reason,
     }
     kinship = _text(recipient.get("authorised_relationship"), "recipient.authorised_relationship",
-                    errors, limit=60)
+                    errors, limit=MAX_RELATIONSHIP)
     if relationship is RecipientRelationship.AUTHORISED:
         columns["authorised_relationship"] = kinship
     return columns

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import addresses, validation
-
-MAX_FEE = 100_000_000  # no procedure fee or postage comes near 100 million đồng
+from .bounds import (ID_TAIL, MAX_CODE, MAX_DISTRICT, MAX_FEE, MAX_NAME, MAX_PROCEDURE, MAX_STREET,
+                     VIETNAM_LATITUDE, VIETNAM_LONGITUDE)
 
 
 class DossierInvalid(ValueError):
@@ -46,7 +46,7 @@ def check_dossier(raw: dict, agency_pattern: str | None = None) -> CleanDossier:
     """Check and normalise a dossier's fields; raise DossierInvalid listing every problem."""
     errors: dict[str, str] = {}
 
-    def text(name, required=True, limit=300):
+    def text(name, required=True, limit=MAX_PROCEDURE):
         value = str(raw.get(name) or "").strip()
         if not value and required:
             errors[name] = "required"
@@ -64,23 +64,23 @@ def check_dossier(raw: dict, agency_pattern: str | None = None) -> CleanDossier:
             errors[name] = code
             return None
 
-    code = text("code", limit=64)
+    code = text("code", limit=MAX_CODE)
     if code:
         code = attempt("code", lambda v: validation.check_dossier_code(v, agency_pattern), "invalid_code")
     phone = attempt("applicant_phone", validation.normalise_phone, "invalid_phone")
     province_code = _province(raw.get("province"), errors)
     ward_code = _ward(raw.get("ward"), province_code, errors)
-    latitude = attempt("latitude", lambda v: _coordinate(v, 8.0, 23.5), "invalid_coordinates")
-    longitude = attempt("longitude", lambda v: _coordinate(v, 102.0, 117.5), "invalid_coordinates")
+    latitude = attempt("latitude", lambda v: _coordinate(v, *VIETNAM_LATITUDE), "invalid_coordinates")
+    longitude = attempt("longitude", lambda v: _coordinate(v, *VIETNAM_LONGITUDE), "invalid_coordinates")
     if (latitude is None) != (longitude is None) and "latitude" not in errors and "longitude" not in errors:
         errors["latitude"] = "invalid_coordinates"
     clean = CleanDossier(
-        code=code, procedure_name=text("procedure_name"), applicant_name=text("applicant_name", limit=120),
-        applicant_phone=phone, street=text("street", limit=200), ward_code=ward_code,
+        code=code, procedure_name=text("procedure_name"), applicant_name=text("applicant_name", limit=MAX_NAME),
+        applicant_phone=phone, street=text("street", limit=MAX_STREET), ward_code=ward_code,
         province_code=province_code, due_date=attempt("due_date", parse_date, "invalid_date"),
         fee_agency=attempt("fee_agency", _amount, "invalid_amount") or 0,
         fee_postage=attempt("fee_postage", _amount, "invalid_amount") or 0,
-        legacy_district=text("legacy_district", required=False, limit=100),
+        legacy_district=text("legacy_district", required=False, limit=MAX_DISTRICT),
         latitude=latitude, longitude=longitude,
         expected_id_tail=attempt("expected_id_tail", _id_tail, "invalid_id_tail"),
         authorised_persons=_authorised(raw.get("authorised_persons") or [], errors),
@@ -130,7 +130,7 @@ def _coordinate(value, low: float, high: float) -> float:
 
 def _id_tail(value) -> str:
     digits = str(value).strip()
-    if not re.fullmatch(r"\d{3,6}", digits):
+    if not re.fullmatch(ID_TAIL, digits):
         raise ValueError("an ID tail is the last 3 to 6 digits")
     return digits
 
@@ -167,9 +167,9 @@ def _authorised(persons, errors) -> list[dict]:
     for index, person in enumerate(persons):
         name = str(person.get("full_name") or "").strip()
         tail = str(person.get("expected_id_tail") or "").strip() or None
-        if not name or len(name) > 120:
+        if not name or len(name) > MAX_NAME:
             errors[f"authorised_persons[{index}].full_name"] = "required"
-        if tail and not re.fullmatch(r"\d{3,6}", tail):
+        if tail and not re.fullmatch(ID_TAIL, tail):
             errors[f"authorised_persons[{index}].expected_id_tail"] = "invalid_id_tail"
         clean.append({"full_name": name, "expected_id_tail": tail,
                       "relationship_to_applicant": str(person.get("relationship") or "").strip() or None})

@@ -26,8 +26,12 @@ def normalise_id_number(raw: str) -> str:
 
 
 def masked_tail(id_number: str) -> str:
-    """Return the number with all but the last four digits hidden: '********1234'."""
+    """Return the number with all but the last four digits hidden, a star for each: '********1234'
+    for a 12-digit CCCD, '*****4567' for a 9-digit CMND (as the phone's maskIdNumber, both checked
+    against tests/vectors/id_mask.json). Raises InvalidIdNumber for anything else."""
     digits = normalise_id_number(id_number)
+    if not digits.isascii():  # Python's \d takes any script's digits; the phone's, ASCII ones only
+        raise InvalidIdNumber("an ID number is written in ASCII digits")
     return "*" * (len(digits) - TAIL_LENGTH) + digits[-TAIL_LENGTH:]
 
 

@@ -3,12 +3,18 @@ import hashlib
 import secrets
 
 TOKEN_BYTES = 18  # 144 bits, past the 128 a guess-proof link needs
+CITIZEN_PATH = "/t"  # where the citizen's pages are served (create_app)
 
 
 def new_token() -> tuple[str, str]:
     """Return a fresh URL-safe token and the hash to store in its place."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     return token, token_hash(token)
+
+
+def citizen_url(public_base_url: str, token: str) -> str:
+    """The citizen link carrying `token`, under the site's public address (PUBLIC_BASE_URL)."""
+    return f"{public_base_url.rstrip('/')}{CITIZEN_PATH}/{token}"
 
 
 def token_hash(token: str) -> str:

@@ -12,10 +12,12 @@ from .shipment import Direction, Shipment
 from .tally import ShipmentTally
 from .takeout import TakeOut
 from .user import Role, User
+from .login_throttle import LoginThrottle
+from .user_session import UserSession
 
 __all__ = [
     "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
-    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "Webhook", "WebhookDelivery", "WebhookTry",
+    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "UserSession", "LoginThrottle", "Webhook", "WebhookDelivery", "WebhookTry",
     "ONE_DATABASE_ONLY", "described_by_the_models",
 ]

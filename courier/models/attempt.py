@@ -6,38 +6,11 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.attempts import FailureReason, IdCheck, Outcome, RecipientRelationship
 from ..extensions import db
 from .shipment import Shipment, _enum
 from .types import UTCDateTime, utcnow
 from .user import User
-
-
-class Outcome(StrEnum):
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-class FailureReason(StrEnum):
-    ABSENT = "absent"
-    WRONG_ADDRESS = "wrong_address"
-    REFUSED = "refused"
-    ID_MISMATCH = "id_mismatch"
-    NO_AUTHORISATION = "no_authorisation"
-    UNSAFE_ACCESS = "unsafe_access"
-    OTHER = "other"
-
-
-class RecipientRelationship(StrEnum):
-    APPLICANT = "applicant"
-    AUTHORISED = "authorised"
-
-
-class IdCheck(StrEnum):
-    """How the recipient's ID was checked against the dossier."""
-
-    MATCHED = "matched"
-    NOT_GIVEN = "not_given"          # the agency gave no ID tail to compare
-    OVERRIDDEN = "overridden"        # mismatch, handed over anyway with a reason
 
 
 _NEEDS_A_LOOK_SQL = f"flagged_reason IS NOT NULL OR outcome = '{Outcome.FAILED}'"
@@ -128,7 +101,7 @@ class Proof(db.Model):
     width: Mapped[int | None]
     height: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Tamper evidence (domain.chain), as for events.
+    # Tamper evidence (ledger/chain.py), as for events.
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))

@@ -1,12 +1,12 @@
 """The custody and audit trail: append-only events.
 
-Two guards run on every flush: an Event can never be updated or deleted, and
+Two guards run before every flush of the app's session (courier/unit_of_work.py): an Event can never be updated or deleted, and
 a Shipment's state can never change without an Event saying so. Together
-they make domain.custody the only way to move a shipment.
+they make ledger.custody the only way to move a shipment.
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
+from sqlalchemy import JSON, ForeignKey, Index, String, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
@@ -32,7 +32,7 @@ class Event(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Tamper evidence (domain.chain): position in the chain, the previous record's hash, this one's.
+    # Tamper evidence (ledger/chain.py): position in the chain, the previous record's hash, this one's.
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
@@ -45,8 +45,8 @@ class AuditViolation(Exception):
     """Raised on flush when code bypasses the custody trail."""
 
 
-@event.listens_for(Session, "before_flush")
-def _guard_custody_trail(session: Session, flush_context, instances) -> None:
+def guard_custody_trail(session: Session) -> None:
+    """Raise AuditViolation if the flush would change an event, or a state with no event saying so."""
     for record in list(session.dirty) + list(session.deleted):
         if isinstance(record, Event) and (record in session.deleted or session.is_modified(record)):
             raise AuditViolation("events are append-only")

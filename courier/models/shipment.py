@@ -3,7 +3,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Uuid, bindparam, event, inspect, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Uuid, bindparam, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +36,7 @@ class Shipment(db.Model):
     """The unit that moves, is scanned and is handed over.
 
     `public_id` is what URLs, QR labels and the API show; the integer id never
-    leaves the server. `state` changes only through domain.custody, which
+    leaves the server. `state` changes only through ledger.custody, which
     records an Event for each change (enforced on flush).
     """
 
@@ -63,7 +63,7 @@ class Shipment(db.Model):
     # Who physically holds it now: the office, or one courier.
     holder_courier_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # SHA-256 of the citizen's capability link token; the token itself is never stored.
-    # A copy of the dossier's due date, kept in step on every flush (below), so that one index
+    # A copy of the dossier's due date, kept in step before every flush (copy_due_dates), so that one index
     # answers the board's "due and not out" (the state is here, the date on the dossier).
     due_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -110,9 +110,8 @@ def not_yet_out():
     return Shipment.state.in_(bindparam("not_yet_out", states, expanding=True, literal_execute=True))
 
 
-@event.listens_for(Session, "before_flush")
-def _copy_due_dates(session: Session, _flush_context, _instances) -> None:
-    """Keep each shipment's due_date equal to its dossier's, whichever side changes."""
+def copy_due_dates(session: Session) -> None:
+    """Keep each shipment's due_date equal to its dossier's, whichever side changes (before flush)."""
     for record in session.new:
         if isinstance(record, Shipment) and record.dossier is not None:
             record.due_date = record.dossier.due_date

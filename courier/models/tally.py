@@ -6,7 +6,7 @@ from ..extensions import db
 
 
 class ShipmentTally(db.Model):
-    """A running count per office and state (domain/tally.py keeps it in step with every event).
+    """A running count per office and state (ledger/tally.py keeps it in step with every event).
 
     The board shows these counts on every load; counting a million shipments each time
     took longer than the page may.

@@ -9,9 +9,10 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_babel import gettext as _
 
 from ..auth import public
-from ..domain.storage import MediaStore
+from ..domain.states import TERMINAL
 from ..extensions import db, limiter
 from ..forms import CitizenNoteForm, ConfirmReceiptForm, DisputeForm
+from ..media import media_store
 from ..models import ProofKind
 from ..services import tracking
 
@@ -80,7 +81,7 @@ def _answer(token: str, form, record, thanks: str):
 @public
 def note(token: str):
     view, form = _open(token), CitizenNoteForm()
-    if view.shipment.state.value in ("delivered", "returned", "cancelled"):
+    if view.shipment.state in TERMINAL:
         flash(_("Kết quả đã được xử lý xong; không gửi thêm lời nhắn được."), "error")
     elif form.validate_on_submit():
         tracking.leave_note(view, form.note.data)
@@ -97,7 +98,7 @@ def receipt(token: str):
     view = _open(token)
     if view.delivery is None:
         abort(404)
-    checks = tracking.check_proofs(view.delivery, MediaStore(current_app.config["MEDIA_DIR"]))
+    checks = tracking.check_proofs(view.delivery, media_store())
     return render_template("citizen/receipt.html", view=view, token=token, checks=checks)
 
 
@@ -108,7 +109,7 @@ def signature(token: str):
     proof = next((p for p in (view.delivery.proofs if view.delivery else []) if p.kind is ProofKind.SIGNATURE), None)
     if proof is None:
         abort(404)
-    path = MediaStore(current_app.config["MEDIA_DIR"]).path_for(proof.sha256)
+    path = media_store().path_for(proof.sha256)
     if not path.exists():
         abort(404)
     return send_file(path, mimetype=proof.content_type, max_age=0)

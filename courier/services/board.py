@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import case, func
 from sqlalchemy.orm import aliased, joinedload
 
-from ..domain import custody, tally
 from ..domain.formatting import local_today
 from ..domain.states import State
 from ..extensions import db
+from ..ledger import custody, tally
 from ..models import Attempt, Event, Role, Round, RoundStop, Shipment, User
 from ..models.shipment import not_yet_out
 
@@ -93,7 +93,7 @@ class OfficeSummary:
 def office_summary(post_office_id: int, limit: int = 50) -> OfficeSummary:
     """Counts per state for one post office, its couriers' rounds today, and what is due and not out."""
     counts = {state: 0 for state in State}
-    # Kept as shipments move (domain/tally.py): counting a million rows per load is too slow.
+    # Kept as shipments move (ledger/tally.py): counting a million rows per load is too slow.
     counts.update({State(state): n for state, n in tally.counts(db.session, post_office_id).items()})
     today = local_today()
     # Read in order from ix_shipment_due_not_out: the first `limit` entries are the answer.

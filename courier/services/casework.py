@@ -11,10 +11,10 @@ from datetime import date
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..domain import custody
 from ..domain.formatting import local_today
 from ..domain.states import Action, IllegalTransition, State, allowed_actions, next_state
 from ..extensions import db
+from ..ledger import custody
 from ..models import Attempt, Event, Proof, RoundStop, Shipment, User
 from . import planning
 

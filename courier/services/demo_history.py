@@ -1,6 +1,6 @@
 """The demo's past two weeks: rounds, hand-overs and cash, so the reports have something to show.
 
-Each past hand-over goes through domain.sync.submit_attempt, as a phone's
+Each past hand-over goes through services.handover.submit_attempt, as a phone's
 would, with a small generated signature and photo: the reports, the shipment
 pages and `flask verify` then see exactly what production would store. Drawn
 from its own random.Random, so the demo's today stays the same.
@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 
 from PIL import Image, ImageDraw
 
-from ..domain import custody, sync
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action, State
 from ..domain.storage import MediaStore
 from ..extensions import db
+from ..ledger import custody
 from ..models import CashHandIn, Round, RoundStop, Shipment, User
 from ..models.types import utcnow
+from . import handover
 
 DAYS = 12  # two working weeks: enough for the reports, quick enough for `make run`
 SEED = 46
@@ -101,7 +102,7 @@ def hand_over(shipment: Shipment, courier: User, at: datetime, failed: bool, med
               store: MediaStore, max_attempts: int) -> None:
     """Record the courier's visit at `at` as the phone's sync would: an Attempt with its proofs.
 
-    The shipment must be out with the courier. Raises sync.SyncRejected if the visit is refused.
+    The shipment must be out with the courier. Raises handover.SyncRejected if the visit is refused.
     """
     dossier = shipment.dossier
     body = {"client_id": str(uuid.uuid4()), "shipment_id": str(shipment.public_id),
@@ -117,7 +118,7 @@ def hand_over(shipment: Shipment, courier: User, at: datetime, failed: bool, med
         uploads = media
     # The phone synced a few minutes after the visit (never later than now, for this morning's
     # visits): the server's times follow it.
-    sync.submit_attempt(courier, json.dumps(body), uploads, store, max_attempts=max_attempts,
+    handover.submit_attempt(courier, json.dumps(body), uploads, store, max_attempts=max_attempts,
                         recorded_at=min(at + timedelta(minutes=4), utcnow()))
 
 

@@ -2,13 +2,13 @@
 
 Every change to a round's stops bumps `Round.version`, so a courier's phone
 sees at its next sync that its copy is stale. State changes go through
-domain.custody; moving a stop between couriers changes no state and leaves a
+ledger.custody; moving a stop between couriers changes no state and leaves a
 note in the custody trail instead. Nothing here commits: the view does.
 
 A result is on at most one open stop (models.round: a UNIQUE column the
 database keeps). A stop opens when the result is put on a round and closes
 when it is taken off, moved to another courier, carried over from an earlier
-day's round onto a new one, or its life ends (domain.custody). A result open
+day's round onto a new one, or its life ends (ledger.custody). A result open
 on a round of today or later is held there: no other round may take it.
 """
 from dataclasses import dataclass
@@ -18,10 +18,11 @@ from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..domain import custody, routing
+from ..domain import routing
 from ..domain.formatting import local_today
 from ..domain.states import Action, IllegalTransition, State, next_state
 from ..extensions import db
+from ..ledger import custody
 from ..models import Dossier, PostOffice, Role, Round, RoundStop, Shipment, User
 from .positions import positions
 
@@ -209,7 +210,7 @@ def _write_or_refuse(codes: dict[int, str]) -> None:
     except IntegrityError:
         # The unique open stop refused ours: another dispatcher planned the result between our
         # check and this write. The whole transaction goes (not a SAVEPOINT: with SQLite's
-        # Python driver, releasing one that opened the transaction commits it; domain.sync).
+        # Python driver, releasing one that opened the transaction commits it; services.handover).
         db.session.rollback()
         held = [stop for stop in _open_stops(list(codes)).values() if stop.round.round_date >= local_today()]
         if not held:

@@ -11,12 +11,13 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..domain import custody, labels
+from ..domain import labels
 from ..domain.addresses import UnknownDivision, ward
 from ..domain.formatting import format_date
 from ..domain.states import State
-from ..domain.tokens import new_token
+from ..domain.tokens import citizen_url, new_token
 from ..extensions import db
+from ..ledger import custody
 from ..models import CitizenLink, Dossier, LinkSource, Shipment, User
 from ..models.types import utcnow
 
@@ -61,7 +62,7 @@ def issue(shipments: list[Shipment], actor: User, public_base_url: str, layout: 
         shipment.add_citizen_link(token_hash, LinkSource.REPRINT if replaced else LinkSource.LABEL)
         custody.note(shipment, "citizen_link_issued", actor=actor,
                      details={"layout": layout, "replaced": replaced})
-        made.append(label_for(shipment, f"{public_base_url.rstrip('/')}/t/{token}"))
+        made.append(label_for(shipment, citizen_url(public_base_url, token)))
     return made
 
 

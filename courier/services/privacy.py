@@ -7,9 +7,9 @@ citizen's dossier, or erase it; either is recorded as a custody event.
 """
 from datetime import timedelta
 
-from ..domain import custody
 from ..domain.storage import MediaStore
 from ..extensions import db
+from ..ledger import custody
 from ..models import Attempt, AuthorisedPerson, Dossier, Event, Proof, Shipment
 from ..models.types import utcnow
 

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import custody
 from ..domain.formatting import local_today
 from ..domain.states import Action, State
 from ..extensions import db
+from ..ledger import custody
 from ..models import Round, RoundStop, Shipment, TakeOut, User
 from ..models.types import utcnow
 from . import planning
@@ -62,7 +62,7 @@ def take_out(courier: User, client_id: uuid.UUID, shipment: Shipment | None, *, 
         db.session.flush()
     except IntegrityError:
         # The same scan arrived twice at once: the whole transaction goes (no SAVEPOINT, as in
-        # domain.sync), and the stored one answers.
+        # services.handover), and the stored one answers.
         db.session.rollback()
         known = _known(client_id)
         if known is None:

@@ -9,12 +9,12 @@ each; every one of these is a custody event.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..domain import custody
 from ..domain.identity import mask_name
 from ..domain.states import TERMINAL, State
 from ..domain.storage import MediaStore
 from ..domain.tokens import token_hash
 from ..extensions import db
+from ..ledger import custody
 from ..models import Attempt, CitizenLink, Event, Outcome, ProofKind, Shipment
 from ..models.types import utcnow
 

@@ -47,15 +47,36 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_proof_seq'), ['seq'])
 
     # ### end Alembic commands ###
-    # Seal what was recorded before the chain existed, in id order, so `verify`
-    # covers all of history. Uses the app's own sealing code: it is the definition.
-    from sqlalchemy.orm import Session
+    _seal_backlog(op.get_bind())
 
-    from courier.domain.chain import seal_backlog
 
-    with Session(bind=op.get_bind()) as session:
-        seal_backlog(session)
-        session.flush()
+def _seal_backlog(connection):
+    """Seal what was recorded before the chain existed, in id order, so `verify` covers all of history.
+
+    A record's hash is the app's own definition (courier.domain.chain, pure); the rows are read
+    and written here, as this revision's schema holds them, not through the app's models.
+    """
+    from datetime import timezone
+
+    from courier.domain.chain import EVENT_FIELDS, GENESIS, PROOF_FIELDS, canonical_values, link_hash
+
+    heads = sa.table("chain_head", sa.column("name"), sa.column("seq"), sa.column("hash"))
+    for name, fields in (("event", EVENT_FIELDS), ("proof", PROOF_FIELDS)):
+        typed = {"details": sa.JSON(), "created_at": sa.DateTime()}
+        table = sa.table(name, *(sa.column(field, typed.get(field)) for field in fields),
+                         sa.column("seq"), sa.column("prev_hash"), sa.column("hash"))
+        rows = connection.execute(sa.select(*(table.c[field] for field in fields)).order_by(table.c.id)).all()
+        seq, prev = 0, GENESIS
+        for row in rows:
+            # Stored as naive UTC; the app reads it back aware (models.types.UTCDateTime) and hashes that.
+            values = [value.replace(tzinfo=timezone.utc) if field == "created_at" and value else value
+                      for field, value in zip(fields, row)]
+            seq += 1
+            digest = link_hash(prev, seq, canonical_values(fields, values))
+            connection.execute(table.update().where(table.c.id == row.id).values(seq=seq, prev_hash=prev, hash=digest))
+            prev = digest
+        if rows:
+            connection.execute(heads.insert().values(name=name, seq=seq, hash=prev))
 
 
 def downgrade():

@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.labels import draw_label
 from courier.domain.states import Action

@@ -108,6 +108,7 @@ def test_the_cccd_qr_fills_the_recipient_and_only_its_tail_is_kept(camera_page, 
     [attempt] = db.session.execute(db.select(Attempt)).scalars().all()
     assert (attempt.id_check.value, attempt.id_tail_masked, attempt.recipient_name) == \
         ("matched", "********1234", "Lê Văn Tám")
-    stored = page.evaluate("""async () => JSON.stringify([await CourierDB.journal(),
-        await CourierDB.outboxEntries(), await CourierDB.getRound(), await CourierDB.getMeta('order')])""")
+    stored = page.evaluate("""async () => { const db = await import('/static/js/courier/db.js');
+        return JSON.stringify([await db.journal(),
+        await db.outboxEntries(), await db.getRound(), await db.getMeta('order')]); }""")
     assert "049087001234" not in stored

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.images import ink_ratio
 from courier.domain.storage import MediaStore
 from courier.models import Attempt, ProofKind
@@ -180,7 +180,7 @@ def test_a_blank_signature_is_refused_and_nothing_is_queued(phone, db, users, tw
     phone.get_by_role("button", name="Xác nhận đã giao").tap()
     expect(phone.get_by_role("alert")).to_contain_text("Chữ ký quá ngắn")
     expect(phone.locator("#pending")).to_have_text("Chờ gửi: 0")
-    assert phone.evaluate("async () => (await CourierDB.outboxEntries()).length") == 0
+    assert phone.evaluate("async () => (await (await import('/static/js/courier/db.js')).outboxEntries()).length") == 0
     assert attempts(db) == []
 
 
@@ -218,8 +218,9 @@ def test_an_id_mismatch_needs_a_reason_and_only_the_masked_tail_is_kept(
     [attempt] = attempts(db)
     assert attempt.id_check.value == "matched" and attempt.id_tail_masked == "********1234"
     assert attempt.recipient_name == "LE VAN TAM"
-    stored = phone.evaluate("""async () => JSON.stringify([await CourierDB.journal(),
-        await CourierDB.outboxEntries(), await CourierDB.getRound()])""")
+    stored = phone.evaluate("""async () => { const db = await import('/static/js/courier/db.js');
+        return JSON.stringify([await db.journal(),
+        await db.outboxEntries(), await db.getRound()]); }""")
     assert "049087001234" not in stored and "049087005678" not in stored
 
 

@@ -8,7 +8,7 @@ which a reload would wipe.
 import pytest
 from playwright.sync_api import expect
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.domain.tokens import new_token

@@ -24,11 +24,11 @@ COUNT = 20
 ENQUEUE = """async ([captures, signature, photo, roundId]) => {
   const blob = (b64, type) => new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], {type});
   for (const attempt of captures) {
-    await CourierOutbox.enqueue({attempt, roundId,
+    await (await import('/static/js/courier/outbox.js')).enqueue({attempt, roundId,
       media: {signature: blob(signature, "image/png"), photo: blob(photo, "image/jpeg")}});
   }
 }"""
-PENDING = "async () => (await CourierDB.outboxEntries()).length"
+PENDING = "async () => (await (await import('/static/js/courier/db.js')).outboxEntries()).length"
 
 
 def _captures(shipments):
@@ -58,18 +58,18 @@ def test_twenty_hand_overs_survive_kills_and_a_browser_restart(app, chromium, li
     open_courier_app(page, users["courier"].username)
     context.set_offline(True)
     captures = _captures(shipments)
-    round_id = page.evaluate("async () => (await CourierDB.getRound()).round.id")
+    round_id = page.evaluate("async () => (await (await import('/static/js/courier/db.js')).getRound()).round.id")
     page.evaluate(ENQUEUE, [captures, base64.b64encode(media.signature_png()).decode(),
                             base64.b64encode(media.photo_jpeg(800, 600, quality=70)).decode(), round_id])
     assert page.evaluate(PENDING) == COUNT
 
     context.set_offline(False)
     for _ in range(3):  # kill the server at a random moment of a sync, three times
-        page.evaluate("() => { CourierOutbox.flush(); }")  # started, not awaited
+        page.evaluate("async () => { (await import('/static/js/courier/outbox.js')).flush(); }")  # started, not awaited
         time.sleep(rng.uniform(0.05, 0.6))
         live_server.kill()
         live_server.start()
-    page.evaluate("() => { CourierOutbox.flush(); }")
+    page.evaluate("async () => { (await import('/static/js/courier/outbox.js')).flush(); }")
     time.sleep(rng.uniform(0.05, 0.4))
     context.close()  # and the phone restarts in the middle of one
     context = launch()
@@ -82,7 +82,7 @@ def test_twenty_hand_overs_survive_kills_and_a_browser_restart(app, chromium, li
             log_in(page, users["courier"].username, factories.PASSWORD)
         deadline = time.monotonic() + 90
         while page.evaluate(PENDING) and time.monotonic() < deadline:
-            page.evaluate("() => CourierOutbox.flush()")
+            page.evaluate("async () => (await import('/static/js/courier/outbox.js')).flush()")
             time.sleep(0.5)
         assert page.evaluate(PENDING) == 0
         expect(page.locator("#pending")).to_have_text("Chờ gửi: 0")

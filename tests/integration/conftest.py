@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 from courier import create_app
 from courier.config import database_url as resolve_url
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.models import Round, RoundStop

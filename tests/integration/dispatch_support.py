@@ -1,7 +1,7 @@
 """Helpers shared by the dispatcher console's tests (tests/integration/test_dispatch_*.py)."""
 import re
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.extensions import db

@@ -3,7 +3,7 @@ import pytest
 
 from courier.domain.tokens import token_hash
 from courier.models import ApiKey, Dossier, Shipment
-from courier.services.agency_api import issue_api_key
+from courier.services.agency_keys import issue_api_key
 from tests import factories
 
 DOSSIER = {

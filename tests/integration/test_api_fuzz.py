@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
-from courier.services.agency_api import issue_api_key
+from courier.services.agency_keys import issue_api_key
 from tests import factories
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from courier.domain import chain, checkpoints, custody
+from courier.ledger import chain, checkpoints, custody
 from courier.domain.states import Action
 from tests import factories
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.states import Action
 from courier.domain.storage import MediaStore
 from courier.domain.tokens import TOKEN_BYTES, new_token, token_hash

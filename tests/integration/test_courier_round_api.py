@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.domain.tokens import new_token

@@ -1,7 +1,7 @@
 """Every state change goes through custody and leaves an append-only Event."""
 import pytest
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.states import Action, IllegalTransition, State
 from courier.models import AuditViolation, Event, Shipment
 from tests import factories

@@ -1,12 +1,12 @@
 """Labels: a PDF per print, a fresh citizen link each time, and the old label's link stops working."""
 import pytest
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.states import Action
 from courier.domain.tokens import token_hash
 from courier.models import Event, Shipment
 from courier.services import printing
-from courier.services.agency_api import issue_api_key
+from courier.services.agency_keys import issue_api_key
 from tests import factories
 from tests.integration.dispatch_support import elsewhere, flashes, on_round, post, received
 

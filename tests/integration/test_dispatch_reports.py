@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.models import CashHandIn

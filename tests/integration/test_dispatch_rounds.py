@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from courier.domain import custody, routing
+from courier.domain import routing
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action, State
 from courier.models import Attempt, Event, Outcome, Round

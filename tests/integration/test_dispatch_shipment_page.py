@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import format_datetime, local_today
 from courier.domain.states import Action, State
 from courier.domain.storage import MediaStore

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import courier
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.extensions import babel

@@ -6,7 +6,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import format_date, local_today
 from courier.domain.states import Action, State
 from courier.models import Round, RoundStop

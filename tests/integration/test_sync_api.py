@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action, State
 from courier.models import Attempt, Event, Proof, Round, RoundStop, Shipment
@@ -228,12 +228,12 @@ def test_a_hand_over_of_a_shipment_taken_off_the_round_meanwhile_is_kept_and_fla
 
 def test_a_crash_after_the_attempt_is_written_but_before_its_media_leaves_nothing(
         db, courier_client, on_round, monkeypatch):
-    from courier.domain import sync
+    from courier.services import handover
 
     def crash(*args, **kwargs):
         raise RuntimeError("the server dies here")
 
-    monkeypatch.setattr(sync, "_record_media", crash)
+    monkeypatch.setattr(handover, "_record_media", crash)
     response = post(courier_client, delivered(on_round))
     assert response.status_code == 500
     assert attempts(db) == []  # not an attempt without its proofs, which a replay would then accept

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.domain.states import Action
 from courier.domain.storage import MediaStore
-from courier.domain.sync import SyncRejected, submit_attempt
+from courier.services.handover import SyncRejected, submit_attempt
 from courier.models import Attempt, Dossier, Round, RoundStop, User
 from tests import factories, media
 
@@ -128,7 +128,7 @@ class Outbox(RuleBasedStateMachine):
             db.session.commit()
         except SyncRejected as rejected:
             db.session.rollback()
-            assert (stored is not None, rejected.status) == (True, 409), rejected
+            assert (stored is not None, rejected.code) == (True, "conflict"), rejected
         else:
             assert stored is None  # first time the server sees this id: it is simply new content
             self.made[client_id] = (client_id, json.dumps(altered), uploads)

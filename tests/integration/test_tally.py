@@ -2,7 +2,7 @@
 from flask_migrate import upgrade
 from sqlalchemy import func, text
 
-from courier.domain import custody, tally
+from courier.ledger import custody, tally
 from courier.domain.states import Action
 from courier.models import Shipment
 from tests import factories

@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from courier.domain import custody, webhooks
+from courier.domain import webhooks
+from courier.ledger import custody
 from courier.domain.states import Action
 from courier.models import WebhookDelivery, WebhookTry
 from courier.models.types import utcnow
 from courier.queue import huey
-from courier.services import agency_api
+from courier.services import agency_keys, webhook_delivery
 from courier.tasks import sweep_webhooks
 from tests import factories
 from tests.integration.agency_endpoint import AgencyEndpoint
@@ -31,7 +32,7 @@ def receiver():
 @pytest.fixture
 def hooked(db, office, receiver):
     agency = factories.agency()
-    secret = agency_api.set_webhook(agency, receiver.url)
+    secret = agency_keys.set_webhook(agency, receiver.url)
     db.session.commit()
     return agency, secret
 
@@ -60,15 +61,15 @@ def test_a_refused_delivery_is_retried_with_backoff_and_every_try_is_logged(app,
     custody.apply(shipment, Action.RECEIVE, max_attempts=3)
     db.session.commit()
 
-    assert agency_api.deliver_due() == 1  # refused (503)
+    assert webhook_delivery.deliver_due() == 1  # refused (503)
     [delivery] = _deliveries(db)
     assert delivery.status == "pending" and delivery.tries == 1
     assert delivery.next_try_at > utcnow() + timedelta(seconds=20)
-    assert agency_api.deliver_due() == 0  # not due yet
+    assert webhook_delivery.deliver_due() == 0  # not due yet
 
     delivery.next_try_at = utcnow()
     db.session.commit()
-    assert agency_api.deliver_due() == 1
+    assert webhook_delivery.deliver_due() == 1
     [delivery] = _deliveries(db)
     assert delivery.status == "delivered" and delivery.tries == 2
     log = db.session.execute(db.select(WebhookTry).order_by(WebhookTry.id)).scalars().all()
@@ -87,11 +88,11 @@ def test_a_refused_delivery_is_retried_with_backoff_and_every_try_is_logged(app,
 
 def test_an_unreachable_receiver_is_logged_and_retried(db, office):
     agency = factories.agency()
-    agency_api.set_webhook(agency, "http://127.0.0.1:9/nothing-listens-here")
+    agency_keys.set_webhook(agency, "http://127.0.0.1:9/nothing-listens-here")
     shipment = factories.shipment(office)
     custody.apply(shipment, Action.RECEIVE, max_attempts=3)
     db.session.commit()
-    agency_api.deliver_due()
+    webhook_delivery.deliver_due()
     [delivery] = _deliveries(db)
     assert delivery.status == "pending" and delivery.log[0].error and delivery.log[0].status_code is None
 
@@ -113,7 +114,7 @@ def test_webhook_secrets_are_stored_encrypted(db, hooked):
 
 def test_an_agency_registers_its_webhook_over_the_api(db, client, office):
     agency = factories.agency()
-    headers = {"Authorization": f"Bearer {agency_api.issue_api_key(agency)}"}
+    headers = {"Authorization": f"Bearer {agency_keys.issue_api_key(agency)}"}
     db.session.commit()
     response = client.put("/api/v1/webhook", json={"url": "https://agency.example.vn/hooks"}, headers=headers)
     assert response.status_code == 200 and response.json["secret"].startswith("whsec_")
@@ -189,11 +190,11 @@ def test_a_claimed_delivery_is_left_alone_until_its_claim_runs_out(app, db, offi
     [delivery] = _deliveries(db)
     delivery.next_try_at = utcnow() + timedelta(seconds=app.config["WEBHOOK_CLAIM_SECONDS"])  # claimed
     db.session.commit()
-    assert agency_api.deliver_one(delivery.event_id) is False
-    assert agency_api.due_event_ids() == [] and receiver.received == []
+    assert webhook_delivery.deliver_one(delivery.event_id) is False
+    assert webhook_delivery.due_event_ids() == [] and receiver.received == []
     delivery = _deliveries(db)[0]
     delivery.next_try_at = utcnow() - timedelta(seconds=1)  # the claim ran out
     db.session.commit()
-    assert agency_api.due_event_ids() == [delivery.event_id]
-    assert agency_api.deliver_one(delivery.event_id) is True
+    assert webhook_delivery.due_event_ids() == [delivery.event_id]
+    assert webhook_delivery.deliver_one(delivery.event_id) is True
     assert _deliveries(db)[0].status == "delivered" and len(receiver.received) == 1

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from courier.config import BASE_DIR
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.states import Action
 from courier.models import WebhookDelivery, WebhookTry
 from courier.queue import huey
-from courier.services import agency_api
+from courier.services import agency_keys
 from tests import factories
 from tests.integration.agency_endpoint import AgencyEndpoint
 
@@ -115,7 +115,7 @@ def _delivered(db) -> int:
 
 def test_two_workers_deliver_everything_once_even_when_one_is_killed(db, office, receiver, workers):
     agency = factories.agency()
-    agency_api.set_webhook(agency, receiver.url)
+    agency_keys.set_webhook(agency, receiver.url)
     db.session.commit()
     first, second = workers(1), workers(2)
     for _ in range(DELIVERIES):  # written while the workers start, committed once they consume

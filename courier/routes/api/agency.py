@@ -10,8 +10,9 @@ from spectree import Response
 from ...auth import agency_key_required, public
 from ...domain.dossiers import DossierInvalid
 from ...extensions import csrf, db
-from ...services import agency_api, handover_api
-from . import bp, problems
+from ...services import agency_keys, dossier_push, webhook_outbox
+from . import problems
+from .blueprint import bp
 from .schemas import DossierIn, ProblemOut, ShipmentOut, WebhookIn, WebhookOut, api_spec, document
 
 
@@ -26,22 +27,22 @@ def push_dossier():
     body = request.get_json(silent=True)
     found = problems.schema_errors(DossierIn, body)
     try:
-        clean = handover_api.check(g.agency, problems.fitting(DossierIn, body, found))
+        clean = dossier_push.check(g.agency, problems.fitting(DossierIn, body, found))
     except DossierInvalid as invalid:
         found += problems.rule_errors(invalid.errors, already=found)
     if found:
         return problems.invalid(found)
     try:
-        outcome = handover_api.push(g.agency, clean)
-    except handover_api.Differs as differs:
+        outcome = dossier_push.push(g.agency, clean)
+    except dossier_push.Differs as differs:
         return problems.problem(409, "conflict", _(
             "Mã hồ sơ %(code)s đã được gửi với nội dung khác; không thay đổi gì. "
             "Muốn sửa hồ sơ đã bàn giao, hãy liên hệ bưu cục.", code=clean.code),
             [problems.entry((name,), "differs", _("Khác với lần gửi trước.")) for name in differs.fields])
-    except handover_api.NoPostOffice:
+    except dossier_push.NoPostOffice:
         return problems.problem(422, "no_post_office")
     db.session.commit()
-    return jsonify(handover_api.describe(outcome.shipment)), 201 if outcome.created else 200
+    return jsonify(dossier_push.describe(outcome.shipment)), 201 if outcome.created else 200
 
 
 @bp.route("/dossiers/<path:code>", methods=["GET"])
@@ -49,10 +50,10 @@ def push_dossier():
 @api_spec.validate(resp=Response(HTTP_200=ShipmentOut, HTTP_401=ProblemOut, HTTP_404=ProblemOut), tags=["dossiers"])
 def dossier_status(code: str):
     """Where the result of one of this agency's dossiers is, its custody events and its citizen link."""
-    shipment = handover_api.find(g.agency, code)
+    shipment = dossier_push.find(g.agency, code)
     if shipment is None:
         return problems.problem(404, "not_found")
-    return jsonify(handover_api.describe(shipment, with_events=True))
+    return jsonify(dossier_push.describe(shipment, with_events=True))
 
 
 @bp.route("/webhook", methods=["PUT"])
@@ -67,9 +68,9 @@ def put_webhook():
     if found:
         return problems.problem(422, "invalid_webhook", errors=found)
     url = str(WebhookIn.model_validate(body).url)
-    secret = agency_api.set_webhook(g.agency, url)
+    secret = agency_keys.set_webhook(g.agency, url)
     db.session.commit()
-    return jsonify(url=url, secret=secret, example_event=agency_api.example_event())
+    return jsonify(url=url, secret=secret, example_event=webhook_outbox.example_event())
 
 
 @bp.route("/openapi.json")

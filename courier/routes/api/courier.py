@@ -4,19 +4,22 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ...auth import roles_allowed
-from ...domain.storage import MediaStore
 from ...domain.attempts import AttemptInvalid
-from ...domain.sync import SyncRejected, submit_attempt
 from ...domain.takeouts import parse_take_out
 from ...extensions import db
+from ...media import media_store
 from ...models import Role
 from ...services import rounds, takeout
+from ...services.handover import SyncRejected, submit_attempt
 from ...vocabulary import sync_error_message, sync_field_messages, take_out_error_message
-from . import bp
+from .blueprint import bp
 
 courier_only = roles_allowed(Role.COURIER)
 # A refused take-out's reason, as HTTP says it (docs/courier-sync.md: the phone holds any of them).
 TAKE_OUT_STATUS = {"unknown_shipment": 404, "not_on_your_round": 403, "conflict": 409, "not_takeable": 422}
+# A refused hand-over's reason, likewise.
+SYNC_STATUS = {"invalid": 422, "quota_exceeded": 422, "conflict": 409, "unknown_shipment": 404,
+               "not_on_your_round": 403}
 
 
 @bp.route("/courier/round")
@@ -42,13 +45,13 @@ def courier_attempt():
     uploads = {name: upload.read() for name, upload in request.files.items()}
     try:
         result = submit_attempt(current_user, request.form.get("attempt", ""), uploads,
-                                MediaStore(current_app.config["MEDIA_DIR"]),
+                                media_store(),
                                 max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"],
                                 daily_quota=current_app.config["UPLOAD_QUOTA_BYTES_PER_DAY"])
     except SyncRejected as rejected:
         db.session.rollback()
         return jsonify(error=rejected.code, message=sync_error_message(rejected.code),
-                       fields=sync_field_messages(rejected.fields)), rejected.status
+                       fields=sync_field_messages(rejected.fields)), SYNC_STATUS[rejected.code]
     # Read before the commit, which expires the objects: after it each would be loaded again.
     answer = dict(status=result.status, client_id=str(result.attempt.client_id),
                   shipment_state=result.shipment_state, flagged=result.attempt.flagged_reason)

@@ -6,6 +6,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
+from ...domain.bounds import (ID_TAIL, LATITUDE, LONGITUDE, MAX_CODE, MAX_DISTRICT, MAX_FEE, MAX_NAME,
+                              MAX_PROCEDURE, MAX_RELATIONSHIP, MAX_STREET, VIETNAM_LATITUDE, VIETNAM_LONGITUDE)
 from ...domain.webhooks import NOTIFIED_ACTIONS
 
 api_spec = SpecTree(
@@ -23,9 +25,9 @@ class Strict(BaseModel):
 
 
 class AuthorisedPersonIn(Strict):
-    full_name: str = Field(min_length=1, max_length=120)
-    relationship: str | None = Field(default=None, max_length=60)
-    expected_id_tail: str | None = Field(default=None, pattern=r"^\d{3,6}$")
+    full_name: str = Field(min_length=1, max_length=MAX_NAME)
+    relationship: str | None = Field(default=None, max_length=MAX_RELATIONSHIP)
+    expected_id_tail: str | None = Field(default=None, pattern=f"^{ID_TAIL}$")
 
 
 DOSSIER_EXAMPLE = {
@@ -47,20 +49,24 @@ class DossierIn(Strict):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [DOSSIER_EXAMPLE]})
 
-    code: str = Field(max_length=64, examples=["000.00.17.H47-261127-0001"])
-    procedure_name: str = Field(min_length=1, max_length=300)
-    applicant_name: str = Field(min_length=1, max_length=120)
+    code: str = Field(max_length=MAX_CODE, examples=["000.00.17.H47-261127-0001"])
+    procedure_name: str = Field(min_length=1, max_length=MAX_PROCEDURE)
+    applicant_name: str = Field(min_length=1, max_length=MAX_NAME)
     applicant_phone: str | None = Field(default=None, max_length=20)
-    street: str = Field(min_length=1, max_length=200)
+    street: str = Field(min_length=1, max_length=MAX_STREET)
     ward: str = Field(description="Ward or commune: national code or name", max_length=100)
     province: str = Field(description="Province: national code or name (34 since 2025)", max_length=100)
-    legacy_district: str | None = Field(default=None, max_length=100)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    legacy_district: str | None = Field(default=None, max_length=MAX_DISTRICT)
+    # A coordinate at all here; inside Vietnam is the rules' check (domain/dossiers.py), whose
+    # refusal names the problem better ("invalid_coordinates").
+    latitude: float | None = Field(default=None, ge=LATITUDE[0], le=LATITUDE[1],
+                                   description=f"Inside Vietnam: {VIETNAM_LATITUDE[0]} to {VIETNAM_LATITUDE[1]}")
+    longitude: float | None = Field(default=None, ge=LONGITUDE[0], le=LONGITUDE[1],
+                                    description=f"Inside Vietnam: {VIETNAM_LONGITUDE[0]} to {VIETNAM_LONGITUDE[1]}")
     due_date: date | None = None
-    fee_agency: int = Field(default=0, ge=0, le=100_000_000)
-    fee_postage: int = Field(default=0, ge=0, le=100_000_000)
-    expected_id_tail: str | None = Field(default=None, pattern=r"^\d{3,6}$")
+    fee_agency: int = Field(default=0, ge=0, le=MAX_FEE)
+    fee_postage: int = Field(default=0, ge=0, le=MAX_FEE)
+    expected_id_tail: str | None = Field(default=None, pattern=f"^{ID_TAIL}$")
     authorised_persons: list[AuthorisedPersonIn] = Field(default_factory=list, max_length=10)
 
 

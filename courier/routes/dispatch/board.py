@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...extensions import db
 from ...forms import ResolveForm
 from ...services import board as board_service
-from . import bp, office_id
+from .console import bp, office_id
 
 
 @bp.route("/")

@@ -9,7 +9,7 @@ from ...forms import LabelFilterForm, PrintLabelsForm, choices
 from ...models import Agency, Dossier, Shipment
 from ...services import printing, receiving
 from ...services.search import ward_choices
-from . import back, bp, flash_form_errors, office_id
+from .console import back, bp, flash_form_errors, office_id
 
 
 @bp.route("/labels")

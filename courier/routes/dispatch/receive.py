@@ -8,7 +8,7 @@ from ...extensions import db
 from ...forms import ConfirmForm, PickShipmentsForm, ScanForm
 from ...services import receiving
 from ...vocabulary import STATE_LABELS
-from . import bp, flash_form_errors, max_attempts, office_id
+from .console import bp, flash_form_errors, max_attempts, office_id
 
 UNEXPECTED = "receive_unexpected"  # session key: the latest codes that matched nothing awaited
 KEEP = 30  # the session is a cookie: keep it small

@@ -10,7 +10,7 @@ from ...domain.formatting import format_vnd, local_today
 from ...extensions import db
 from ...forms import CashHandInForm, ReportRangeForm, choices
 from ...services import planning, report_export, reports
-from . import bp, flash_form_errors, office_id
+from .console import bp, flash_form_errors, office_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...forms import AddToRoundForm, ConfirmForm, MoveStopForm, RoundPickForm, choices
 from ...services import planning, receiving, takeout
 from ...services.search import ward_choices
-from . import back, bp, flash_form_errors, max_attempts, office_id
+from .console import back, bp, flash_form_errors, max_attempts, office_id
 from .labels import agency_choices
 
 REFUSALS = {

@@ -11,7 +11,7 @@ from ...models import Round
 from ...models.types import utcnow
 from ...services import planning, receiving, rounds, takeout
 from ...vocabulary import STATE_LABELS, take_out_error_message
-from . import bp, flash_form_errors, max_attempts, office_id
+from .console import bp, flash_form_errors, max_attempts, office_id
 
 
 @bp.route("/rounds/<uuid:public_id>/takeout")

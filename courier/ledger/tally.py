@@ -2,15 +2,13 @@
 
 Bumped in the same transaction as the events, after they are sealed into the chain
 (the chain's head lock comes first, so two transactions never lock tally rows in
-opposite orders). A rollback takes the bumps back with everything else.
+opposite orders: courier/unit_of_work.py calls count_moves after sealing). A rollback takes the bumps back with everything else.
 """
 from collections import Counter
 from functools import cache
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from . import chain  # noqa: F401  (imported first: its flush listener must run before this one)
 from ..models import Event, ShipmentTally
 from ..models.types import upsert_insert
 
@@ -28,8 +26,8 @@ def deltas(events) -> Counter:
     return Counter({key: n for key, n in changes.items() if n})
 
 
-@sa_event.listens_for(Session, "after_flush")
-def _count_moves(session: Session, flush_context) -> None:
+def count_moves(session: Session) -> None:
+    """Add the flush's new events' moves to the tally (after flush, after sealing)."""
     changes = deltas(r for r in session.new if isinstance(r, Event))
     if not changes:
         return

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..extensions import db
 from ..models import Direction, Dossier, Event, PostOffice, RoundStop, Shipment, User
 from ..models.types import utcnow
-from .states import TERMINAL, Action, State, next_state
+from ..domain.states import TERMINAL, Action, State, next_state
 
 REGISTER = "register"
 

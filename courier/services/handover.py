@@ -1,10 +1,12 @@
-"""Applying a courier's offline attempts exactly once.
+"""The hand-over: applying a courier's offline attempts exactly once.
 
 A phone may send the same attempt many times (no answer, a dropped
 connection, a restart): the client-made `client_id` is the idempotency key,
 guarded by a unique constraint, so a replay finds the stored attempt instead
 of making a second one, and a replay whose content differs is refused.
-Everything is checked before anything is changed; the caller commits.
+Everything is checked before anything is changed; the caller commits. What the
+flush and the commit then write besides (events sealed, webhooks queued) is
+listed in courier/unit_of_work.py.
 """
 import hashlib
 import json
@@ -17,23 +19,29 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..domain import images
+from ..domain.attempts import AttemptInput, AttemptInvalid, Outcome, parse_attempt
+from ..domain.formatting import VIETNAM, local_today
+from ..domain.states import Action, State, after_failure
+from ..domain.storage import MediaStore
 from ..extensions import db
-from ..models import Attempt, Dossier, Outcome, Proof, ProofKind, Shipment, User
-from . import custody, images
-from .attempts import AttemptInput, AttemptInvalid, parse_attempt
-from .formatting import VIETNAM, local_today
-from .states import Action, State, after_failure
-from .storage import MediaStore
+from ..ledger import custody
+from ..models import Attempt, Dossier, Proof, ProofKind, Shipment, User
+from .rounds import current_round_courier_id, has_been_on_round
 
-MIN_SIGNATURE_INK = 0.0015  # share of the pad's pixels; a dot or a tick stays far below
 
 
 class SyncRejected(Exception):
-    """Raised with an HTTP-like `status`, a `code` and, for 422, `fields` {name: code}."""
+    """Raised with a reason `code` and, for "invalid", `fields` {name: code}.
 
-    def __init__(self, status: int, code: str, fields: dict | None = None):
-        self.status, self.code, self.fields = status, code, fields or {}
-        super().__init__(f"{status} {code} {self.fields}")
+    The codes: invalid, quota_exceeded (the attempt cannot be read or stored), conflict (its
+    client_id was used for other content), unknown_shipment, not_on_your_round. The API
+    answers each with its own status (routes/api/courier.py, docs/courier-sync.md).
+    """
+
+    def __init__(self, code: str, fields: dict | None = None):
+        self.code, self.fields = code, fields or {}
+        super().__init__(f"{code} {self.fields}")
 
 
 @dataclass
@@ -60,7 +68,7 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     try:
         payload = json.loads(attempt_json or "")
     except ValueError as error:
-        raise SyncRejected(422, "invalid", {"attempt": "not_json"}) from error
+        raise SyncRejected("invalid", {"attempt": "not_json"}) from error
     entry = _parse(payload)
     digest = content_digest(payload, uploads)
     seen = _look_up(courier, entry)
@@ -110,7 +118,7 @@ def _parse(payload) -> AttemptInput:
     try:
         return parse_attempt(payload)
     except AttemptInvalid as error:
-        raise SyncRejected(422, "invalid", error.fields) from error
+        raise SyncRejected("invalid", error.fields) from error
 
 
 def _find(client_id: uuid.UUID) -> Attempt | None:
@@ -119,7 +127,7 @@ def _find(client_id: uuid.UUID) -> Attempt | None:
 
 def _replay(known: Attempt, digest: str, courier: User) -> SyncResult:
     if known.courier_id != courier.id or known.content_digest != digest:
-        raise SyncRejected(409, "conflict")
+        raise SyncRejected("conflict")
     return SyncResult("duplicate", known)
 
 
@@ -150,8 +158,6 @@ def _look_up(courier: User, entry: AttemptInput) -> _Seen:
 @cache
 def _look_up_query():
     """Built once: it runs on every hand-over."""
-    from ..services.rounds import current_round_courier_id  # services sit above the domain
-
     known = db.select(Attempt.id).where(Attempt.client_id == bindparam("b_client")).scalar_subquery()
     used = (db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
             .where(Attempt.courier_id == bindparam("b_courier"), Attempt.received_at >= bindparam("b_from"),
@@ -163,12 +169,10 @@ def _look_up_query():
 
 
 def _check_shipment(courier: User, shipment: Shipment | None) -> Shipment:
-    from ..services.rounds import has_been_on_round  # services sit above the domain
-
     if shipment is None or shipment.post_office_id != courier.post_office_id:
-        raise SyncRejected(404, "unknown_shipment")
+        raise SyncRejected("unknown_shipment")
     if shipment.holder_courier_id != courier.id and not has_been_on_round(courier, shipment):
-        raise SyncRejected(403, "not_on_your_round")
+        raise SyncRejected("not_on_your_round")
     return shipment
 
 
@@ -185,8 +189,8 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
             # Checked by content; re-encoded only when there is metadata or more to strip (images.py).
             if kind is ProofKind.SIGNATURE:
                 image, ink = images.clean_signature(content)
-                if ink < MIN_SIGNATURE_INK:
-                    raise images.ImageRejected("signature_too_small")
+                if problem := images.signature_ink_problem(ink):
+                    raise images.ImageRejected(problem)
             else:
                 image = images.clean_photo(content)
         except images.ImageRejected as rejected:
@@ -200,14 +204,14 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
             ProofKind.AUTHORISATION_LETTER not in checked and "authorisation_letter" not in fields:
         fields["authorisation_letter"] = "required"
     if fields:
-        raise SyncRejected(422, "invalid", fields)
+        raise SyncRejected("invalid", fields)
     return checked
 
 
 def _check_quota(used_today: int, media: dict, daily_quota: int) -> None:
     """Refuse media past the courier's daily allowance, so one phone cannot fill the disk."""
     if used_today + sum(len(image.content) for image in media.values()) > daily_quota:
-        raise SyncRejected(422, "quota_exceeded")
+        raise SyncRejected("quota_exceeded")
 
 
 def _new_attempt(entry: AttemptInput, courier: User, shipment: Shipment, digest: str) -> Attempt:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..domain import custody
 from ..domain.dossiers import CleanDossier, check_dossier
-from ..domain.tokens import token_hash
+from ..domain.tokens import citizen_url, token_hash
 from ..extensions import db
+from ..ledger import custody
 from ..models import Agency, Dossier, Event, LinkSource, PostOffice, Shipment
 from . import tracking
 from .intake import build_dossier
@@ -94,7 +94,7 @@ def agency_link(shipment: Shipment) -> str | None:
         opened = tracking.open_link(token, current_app.config["CITIZEN_LINK_DAYS"])
     except tracking.LinkExpired:
         return None
-    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{token}" if opened else None
+    return citizen_url(current_app.config["PUBLIC_BASE_URL"], token) if opened else None
 
 
 def _agency_token(shipment: Shipment) -> str:
