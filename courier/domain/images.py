@@ -13,9 +13,11 @@ signature. Decoding and re-encoding those costs tens of milliseconds of CPU a
 hand-over and changes nothing, so `clean_photo` and `clean_signature` walk the
 file's segments instead (a few hundred microseconds) and keep the bytes as sent
 when every segment is one that pixels need and the file ends where its last
-segment ends. Anything else (EXIF, XMP, ICC profiles, comments, text chunks,
-unknown segments, a size or format the phone does not make) is re-encoded as
-before.
+segment ends. A JPEG whose only extras are comments, an ICC profile or other
+application segments (Chromium's canvas writes an sRGB profile into every JPEG)
+has those segments cut out as bytes, its scans kept as they are. Anything else
+(EXIF, XMP, text chunks, unknown segments, a size or format the phone does not
+make) is re-encoded as before.
 """
 import io
 import re
@@ -115,8 +117,21 @@ def clean_photo(content: bytes) -> CheckedImage:
     """
     checked = check_image(content)
     if (checked.format == "JPEG" and max(checked.width, checked.height) <= PHOTO_SIDE
-            and len(content) <= PHOTO_KEEP_BYTES and is_plain_jpeg(content)):
-        return checked
+            and len(content) <= PHOTO_KEEP_BYTES):
+        if is_plain_jpeg(content):
+            return checked
+        # Chromium's canvas writes an sRGB ICC profile into every JPEG: cut such segments out
+        # as bytes rather than decode and re-encode the photo for them.
+        stripped = strip_jpeg_metadata(content)
+        if stripped is not None and is_plain_jpeg(stripped):
+            return CheckedImage(stripped, "JPEG", "image/jpeg", checked.width, checked.height)
+    if (checked.format == "WEBP" and max(checked.width, checked.height) <= PHOTO_SIDE
+            and len(content) <= PHOTO_KEEP_BYTES):
+        # The phone's canvas encodes WebP where it can (a third fewer bytes than JPEG for the
+        # same legibility); kept as a simple lossy WebP, its VP8 data as sent.
+        simple = simple_webp(content)
+        if simple is not None:
+            return CheckedImage(simple, "WEBP", "image/webp", checked.width, checked.height)
     return reencode_photo(content)
 
 
@@ -140,7 +155,7 @@ def clean_signature(content: bytes) -> tuple[CheckedImage, float]:
 # APP2 ICC, APP13 Photoshop, APP14 Adobe, COM, arithmetic or lossless frames, …) is not plain.
 _JPEG_FRAMES = {0xC0, 0xC1, 0xC2}
 _JPEG_TABLES = {0xC4, 0xDB, 0xDD}
-_SOS, _EOI, _APP0 = 0xDA, 0xD9, 0xE0
+_SOS, _EOI, _APP0, _APP2, _APP14, _APP15, _COM = 0xDA, 0xD9, 0xE0, 0xE2, 0xEE, 0xEF, 0xFE
 # In entropy-coded data, 0xFF is followed by 0x00 (a stuffed byte) or a restart marker;
 # anything else after 0xFF is the next marker.
 _MARKER_AFTER_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
@@ -190,6 +205,82 @@ def is_plain_jpeg(content: bytes) -> bool:
             return False
         position = end
     return False
+
+
+def _strippable(marker: int, payload: bytes) -> bool:
+    """Segments no decoder needs for the pixels: comments, colour profiles, application data.
+
+    Not APP1 (EXIF may turn the picture: those photos are re-encoded upright) nor APP14 (Adobe's
+    segment says whether three components are RGB or YCbCr); a JFIF APP0 is kept if plain.
+    """
+    if marker == _APP0:
+        return not (len(payload) == 14 and payload[:5] == b"JFIF\x00" and payload[-2:] == b"\x00\x00")
+    return marker == _COM or (_APP2 <= marker <= _APP15 and marker != _APP14)
+
+
+def strip_jpeg_metadata(content: bytes) -> bytes | None:
+    """The JPEG without the segments before its first scan that `_strippable` names, and without
+    anything after its last EOI marker; None if its header cannot be walked.
+
+    Works on bytes only (the scans are copied as they are); check the result with is_plain_jpeg.
+    """
+    size = len(content)
+    if content[:2] != b"\xff\xd8":
+        return None
+    kept, position = [content[:2]], 2
+    while position + 4 <= size and content[position] == 0xFF:
+        marker = content[position + 1]
+        if marker == _SOS:
+            end = content.rfind(b"\xff\xd9")
+            if end < position:
+                return None
+            kept.append(content[position:end + 2])
+            return b"".join(kept)
+        length = int.from_bytes(content[position + 2:position + 4], "big")
+        end = position + 2 + length
+        if length < 2 or end > size:
+            return None
+        if not _strippable(marker, content[position + 4:end]):
+            kept.append(content[position:end])
+        position = end
+    return None
+
+
+# VP8X flags a still, opaque picture may carry: ICC profile (0x20) and XMP (0x04), both dropped.
+# Not EXIF (0x08: it may turn the picture), alpha (0x10) or animation (0x02).
+_VP8X_DROPPABLE = 0x20 | 0x04
+
+
+def simple_webp(content: bytes) -> bytes | None:
+    """A lossy WebP as one VP8 chunk in its RIFF (the simple format), the ICC profile and XMP of
+    an extended file dropped as bytes; None for anything else (lossless, alpha, animation, EXIF,
+    unknown chunks, a RIFF that does not add up, bytes after it).
+    """
+    size = len(content)
+    if content[:4] != b"RIFF" or content[8:12] != b"WEBP" or int.from_bytes(content[4:8], "little") + 8 != size:
+        return None
+    position, frame, extended = 12, None, False
+    while position + 8 <= size:
+        kind = content[position:position + 4]
+        length = int.from_bytes(content[position + 4:position + 8], "little")
+        end = position + 8 + length + (length & 1)  # chunks are padded to an even length
+        if end > size:
+            return None
+        if kind == b"VP8X" and position == 12 and length == 10:
+            extended = True
+            if content[position + 8] & ~_VP8X_DROPPABLE:
+                return None
+        elif kind == b"VP8 " and frame is None and length >= 10:
+            # A key frame (bit 0 clear) with its start code, as every still WebP begins.
+            if content[position + 8] & 1 or content[position + 11:position + 14] != b"\x9d\x01\x2a":
+                return None
+            frame = content[position:end]
+        elif not (extended and kind in (b"ICCP", b"XMP ")):
+            return None
+        position = end
+    if position != size or frame is None:
+        return None
+    return b"RIFF" + (4 + len(frame)).to_bytes(4, "little") + b"WEBP" + frame
 
 
 # PNG chunks a plain image is made of; text (tEXt, zTXt, iTXt), eXIf, iCCP, tIME and anything
@@ -264,15 +355,33 @@ def ink_ratio(content: bytes) -> float:
     return _decode_and(content, _ink)
 
 
+# The signature's ink, one rule for the phone and the server: the share of the exported pad's
+# pixels whose grey level (ITU-R 601 luma, on white paper) is below INK_GREY. The phone applies
+# the same rule to the same pixels before it lets the courier go (static/js/courier/signature.js);
+# tests/vectors/signature_ink.json holds the stroke sets both sides are checked against.
+INK_GREY = 200
+MIN_SIGNATURE_INK = 0.002   # a dot, a tick or a dash stays below; on the phone's pad, ≈ 30 CSS px of pen
+MAX_SIGNATURE_INK = 0.25    # a long signature in the pad's thickest pen stays far below; a filled pad does not
+
+
+def signature_ink_problem(ink: float) -> str | None:
+    """The reason a signature with this ink share is refused (signature_too_small, signature_too_dark),
+    or None if it is accepted."""
+    if ink < MIN_SIGNATURE_INK:
+        return "signature_too_small"
+    if ink > MAX_SIGNATURE_INK:
+        return "signature_too_dark"
+    return None
+
+
 def _ink(image: Image.Image) -> float:
-    # Flatten onto white paper, then count the dark pixels: marked 1 by a lookup table and counted
-    # as bytes, a third of the time of a histogram on a phone-sized pad (half a million pixels).
-    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
-    grey = Image.alpha_composite(paper, image.convert("RGBA")).convert("L")
-    return grey.point(_DARK).tobytes().count(1) / max(1, image.width * image.height)
-
-
-_DARK = [1 if grey < 200 else 0 for grey in range(256)]  # grey levels that count as ink
+    # A histogram of grey levels: the pad exports an opaque PNG (white background), so its grey is
+    # read directly; anything with transparency is flattened onto white paper first.
+    if image.mode not in ("L", "RGB", "RGBA") or (image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255):
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(paper, image.convert("RGBA"))
+    histogram = image.convert("L").histogram()
+    return sum(histogram[:INK_GREY]) / max(1, image.width * image.height)
 
 
 def _decode_and(content: bytes, work):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
-from ..domain import custody
 from ..domain.states import Action, State
 from ..extensions import db
+from ..ledger import custody
 from ..models import Agency, Dossier, Shipment, User
 
 AWAITING_LIMIT = 1000
@@ -104,13 +104,14 @@ def receive(shipments: list[Shipment], actor: User, max_attempts: int) -> Ticked
 
 
 def _by_code(post_office_id: int, code: str, agency_id: int | None) -> list[Shipment]:
-    query = db.select(Shipment).join(Shipment.dossier).where(Shipment.post_office_id == post_office_id)
-    try:
-        query = query.where(Shipment.public_id == uuid.UUID(code[-36:]))
-    except ValueError:
-        query = query.where(Dossier.code == code)
+    """The office's shipments a code names, by the one rule of domain/codes.py (rounds.named_by)."""
+    from .rounds import named_by
+
+    query = named_by(db.select(Shipment).where(Shipment.post_office_id == post_office_id), code)
+    if query is None:
+        return []
     if agency_id:
-        query = query.where(Dossier.agency_id == agency_id)
+        query = query.where(Shipment.dossier.has(Dossier.agency_id == agency_id))
     return list(db.session.execute(query.order_by(Shipment.id.desc())).scalars())
 
 

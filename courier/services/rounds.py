@@ -149,22 +149,31 @@ def lookup(courier: User, code: str) -> dict:
 
 
 def shipment_by_code(post_office_id: int, code: str | None) -> Shipment | None:
-    """The office's shipment a scanned or typed code names: a citizen link, a UUID or a dossier code."""
-    from ..domain.tokens import token_hash
-
-    code = (code or "").strip()
-    query = db.select(Shipment).where(Shipment.post_office_id == post_office_id)
-    if "/t/" in code:
-        query = query.join(CitizenLink).where(
-            CitizenLink.token_hash == token_hash(code.rsplit("/t/", 1)[1].split("?")[0]),
-            CitizenLink.revoked_at.is_(None))
-    elif _as_uuid(code):
-        query = query.where(Shipment.public_id == _as_uuid(code))
-    elif code:
-        query = query.join(Dossier).where(Dossier.code == code)
-    else:
+    """The office's shipment a scanned or typed code names: a citizen link, a UUID or a dossier code
+    (domain/codes.py's rule, the phone's too); None for anything else, an ID card's QR included."""
+    query = named_by(db.select(Shipment).where(Shipment.post_office_id == post_office_id), code)
+    if query is None:
         return None
     return db.session.execute(query.order_by(Shipment.id.desc())).scalars().first()
+
+
+def named_by(query, code: str | None):
+    """`query` (of Shipment) narrowed to what a scanned or typed code names, by domain/codes.py's rule;
+    None if the code names no shipment (empty, an ID card)."""
+    from ..domain.codes import classify_code
+    from ..domain.tokens import token_hash
+
+    scanned = classify_code(code)
+    if scanned is None:
+        return None
+    if scanned.kind == "citizen_link":
+        return query.join(CitizenLink).where(CitizenLink.token_hash == token_hash(scanned.value),
+                                             CitizenLink.revoked_at.is_(None))
+    if scanned.kind == "uuid":
+        return query.where(Shipment.public_id == uuid.UUID(scanned.value))
+    if scanned.kind == "dossier_code":
+        return query.join(Shipment.dossier).where(Dossier.code == scanned.value)
+    return None
 
 
 def _as_uuid(text: str) -> uuid.UUID | None:

@@ -59,16 +59,22 @@ export function maskIdNumber(idNumber) {
   return "*".repeat(digits.length - 4) + digits.slice(-4);
 }
 
-// The label's QR: the citizen link, …/t/<token> (token_urlsafe: letters, digits, - and _).
+// One rule with the server (courier/domain/codes.py, classify_code), both checked against
+// tests/vectors/scanned_codes.json. The label's QR: the citizen link, …/t/<token>
+// (token_urlsafe: letters, digits, - and _).
 const CITIZEN_LINK = /^[^\s?#]*\/t\/([A-Za-z0-9_-]+)\/?(?:[?#]\S*)?$/;
+// A shipment UUID anywhere in the text (a shipment page's address, urn:uuid:…, SHIP:<uuid>;v=1).
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+// National dossier codes are upper case: one typed in lower case (a phone keyboard) is upper-cased.
+const NATIONAL_DOSSIER_CODE = /^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}$/;
 
 /**
  * What a scanned (or typed) text is, per docs/courier-sync.md, first match wins:
  *   {kind: "citizen_link", token}  …/t/<token>: sha256Hex(token) among citizen_token_hashes
  *   {kind: "cccd", card}           a chip ID card's QR; card as parseCccd gives it
  *   {kind: "uuid", uuid}           a UUID anywhere in the text, lowercased: compare with shipment_id
- *   {kind: "dossier_code", code}   otherwise the trimmed text: compare with dossier_code
+ *   {kind: "dossier_code", code}   otherwise the trimmed text (a national code upper-cased):
+ *                                  equal to dossier_code
  * null for an empty text.
  */
 export function classifyCode(text) {
@@ -80,7 +86,8 @@ export function classifyCode(text) {
   if (card) return { kind: "cccd", card };
   const uuid = UUID.exec(trimmed);
   if (uuid) return { kind: "uuid", uuid: uuid[0].toLowerCase() };
-  return { kind: "dossier_code", code: trimmed };
+  const upper = trimmed.toUpperCase();
+  return { kind: "dossier_code", code: NATIONAL_DOSSIER_CODE.test(upper) ? upper : trimmed };
 }
 
 /** SHA-256 of the UTF-8 text, as lowercase hex (the server's tokens.token_hash). */
