@@ -16,49 +16,19 @@
  * - The outbox is replayed from here too (Background Sync, and on every start of
  *   the worker, since Background Sync is missing on some phones), under the same
  *   Web Lock as the page, so both never send at once.
+ * - A module worker (registered with type "module", Chromium 91+): it imports the
+ *   outbox's ES modules, the very files the page imports.
  */
-importScripts("/static/vendor/idb-8.0.4/idb.umd.js", "/static/js/courier/db.js",
-  "/static/js/courier/outbox.js");
+import { flush } from "/static/js/courier/outbox.js";
 
 const VERSION = "v2";
 const STATIC_CACHE = `courier-static-${VERSION}`;
 // The courier's page holds personal data (names, addresses): its own cache, cleared on logout.
 const PAGES_CACHE = "courier-pages";
 const SHELL_URL = "/courier/";
-const PRECACHE = [
-  "/offline",
-  "/manifest.webmanifest",
-  "/static/css/app.css",
-  "/static/css/courier.css",
-  "/static/css/scan.css",
-  "/static/js/app.js",
-  "/static/js/courier/app.js",
-  "/static/js/courier/citizen_link.js",
-  "/static/js/courier/codes.js",
-  "/static/js/courier/day.js",
-  "/static/js/courier/db.js",
-  "/static/js/courier/dom.js",
-  "/static/js/courier/fail.js",
-  "/static/js/courier/geo.js",
-  "/static/js/courier/handover.js",
-  "/static/js/courier/images.js",
-  "/static/js/courier/outbox.js",
-  "/static/js/courier/recipient.js",
-  "/static/js/courier/round.js",
-  "/static/js/courier/round_view.js",
-  "/static/js/courier/scan.js",
-  "/static/js/courier/scan_view.js",
-  "/static/js/courier/session.js",
-  "/static/js/courier/signature.js",
-  "/static/js/courier/stop_view.js",
-  "/static/js/courier/sync.js",
-  "/static/js/courier/takeout_view.js",
-  "/static/vendor/idb-8.0.4/idb.umd.js",
-  "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
-  "/static/icons/icon-192.png",
-  "/static/icons/icon-512.png",
-  "/static/icons/icon-maskable-512.png",
-];
+// Filled in by routes/pwa.py as it serves this file: the shell's pages and files and every
+// module the courier's app (js/courier/app.js) imports statically, less the LAZY files.
+const PRECACHE = [];
 // Cached when first used, or in the background once the shell is there (see above).
 // The scanner's worker too: it is useless without the decoder it loads.
 // And the QR drawer (the citizen's link, VietQR at the door), loaded when a QR is first drawn.
@@ -105,7 +75,7 @@ self.addEventListener("message", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag !== "outbox") return;
   // Rejecting tells the browser to try this sync again later, with its own backoff.
-  event.waitUntil(CourierOutbox.flush().then((result) => {
+  event.waitUntil(flush().then((result) => {
     if (result.stopped) throw new Error(`outbox not sent: ${result.stopped}`);
   }));
 });
@@ -173,4 +143,4 @@ async function cachedShell() {
 }
 
 // On every start of the worker: send whatever a closed page left behind.
-CourierOutbox.flush();
+flush();

@@ -96,6 +96,8 @@ MAKE_PHOTOS = """async ([camera, count]) => {
   return window.__photos.map((photo) => photo.size);
 }"""
 CAPTURE_DAY = """async ([signature]) => {
+  const CourierDB = await import("/static/js/courier/db.js");
+  const CourierOutbox = await import("/static/js/courier/outbox.js");
   const png = new Blob([Uint8Array.from(atob(signature), (c) => c.charCodeAt(0))], {type: "image/png"});
   const round = await CourierDB.getRound();
   const consent = document.getElementById("tpl-handover").content.querySelector("[data-ref=consent]");

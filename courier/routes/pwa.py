@@ -1,5 +1,6 @@
 """Files a PWA needs at the site root: the service worker and the manifest."""
 import hashlib
+import json
 import posixpath
 import re
 from functools import lru_cache
@@ -14,6 +15,15 @@ bp = Blueprint("pwa", __name__)
 SERVICE_WORKER = Path(__file__).resolve().parents[2] / "service_worker.js"
 STATIC = Path(__file__).resolve().parents[1] / "static"
 _VERSION = re.compile(r'^const VERSION = "([^"]+)";', re.M)
+_PRECACHE = re.compile(r"^const PRECACHE = \[\];", re.M)  # the placeholder the served worker fills
+_LAZY = re.compile(r"^const LAZY = (\[.*?\]);", re.M | re.S)
+COURIER_ENTRY = "js/courier/app.js"
+# What the courier's page loads besides its modules (courier/app.html, base.html), and the
+# icons its manifest names: with the entry's module graph, the worker's precache.
+SHELL_FILES = ("css/app.css", "css/courier.css", "css/scan.css",
+               "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
+               "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png")
+SHELL_PAGES = ("/offline", "/manifest.webmanifest")
 # static/vendor/<name>-<version>/...: a file there never changes (vendor/README.md).
 _VERSIONED = re.compile(r"^vendor/[^/]+-\d+(\.\d+)*/")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -63,9 +73,25 @@ def _template_helpers():
     return {"module_graph": module_graph}
 
 
+def precache_urls(lazy: list[str]) -> list[str]:
+    """The URLs the worker fetches on install: the shell's pages and files, and every module the
+    courier's app imports statically, less the `lazy` ones (fetched when first used).
+
+    Raises RuntimeError when a SHELL_FILES entry is missing (a renamed file must not leave the
+    worker failing its install on every phone).
+    """
+    files = [*SHELL_FILES, *module_graph(COURIER_ENTRY)]
+    missing = [name for name in files if not (STATIC / name).is_file()]
+    if missing:
+        raise RuntimeError(f"precache names missing static files: {missing}")
+    urls = [*SHELL_PAGES, *(f"/static/{name}" for name in files)]
+    return [url for url in urls if url not in lazy]
+
+
 @lru_cache(maxsize=1)
 def _service_worker_source() -> str:
-    """The worker with a digest of every static file appended to its VERSION.
+    """The worker with its PRECACHE list filled in, and a digest of every static file appended
+    to its VERSION.
 
     The worker precaches the static files under VERSION; tying VERSION to their
     content means a deploy that changes one always installs a new worker, so no
@@ -76,8 +102,12 @@ def _service_worker_source() -> str:
     for path in sorted(p for p in STATIC.rglob("*") if p.is_file()):
         digest.update(path.relative_to(STATIC).as_posix().encode())
         digest.update(path.read_bytes())
-    return _VERSION.sub(lambda m: f'const VERSION = "{m.group(1)}-{digest.hexdigest()[:12]}";',
-                        SERVICE_WORKER.read_text(encoding="utf-8"), count=1)
+    source = SERVICE_WORKER.read_text(encoding="utf-8")
+    lazy = json.loads(re.sub(r",\s*\]$", "]", _LAZY.search(source).group(1)))  # JS allows a last comma
+    # Plain JSON, one URL a line: what a reader (or a test) of the served worker expects.
+    precache = json.dumps(precache_urls(lazy), indent=2)
+    source = _PRECACHE.sub(lambda m: f"const PRECACHE = {precache};", source, count=1)
+    return _VERSION.sub(lambda m: f'const VERSION = "{m.group(1)}-{digest.hexdigest()[:12]}";', source, count=1)
 
 
 @bp.route("/service_worker.js")

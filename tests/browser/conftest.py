@@ -135,7 +135,7 @@ def courier_round(db, office, users, people, **dossier_fields):
 
     Returns the shipments in round order. Goes through custody.apply like the app does.
     """
-    from courier.domain import custody
+    from courier.ledger import custody
     from courier.domain.formatting import local_today
     from courier.domain.states import Action
     from courier.models import Round, RoundStop
@@ -195,6 +195,15 @@ def _worker_state(page) -> dict:
                 waiting: state(registration && registration.waiting),
                 active: state(registration && registration.active)};
     }""")
+
+
+def register_worker(page) -> None:
+    """Register the courier's service worker from the page at hand, as the courier's page does.
+
+    Only /courier/ registers it (js/courier/pwa.js); a test that wants the worker installed
+    without the courier's page (so nothing asks it for the lazy files) registers it itself.
+    """
+    page.evaluate("navigator.serviceWorker.register('/service_worker.js', {type: 'module', scope: '/'})")
 
 
 def wait_until_offline_ready(page) -> None:

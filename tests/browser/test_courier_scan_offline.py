@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from courier.domain.tokens import new_token
 from tests import factories
 from tests.browser.camera import FAKE_CAMERA_FLAGS, phone_context_options, write_qr_y4m
-from tests.browser.conftest import (CHROMIUM, CHROMIUM_FLAGS, courier_round, log_in, screenshot, wait_until,
-                                    wait_until_offline_ready)
+from tests.browser.conftest import (CHROMIUM, CHROMIUM_FLAGS, courier_round, log_in, register_worker, screenshot,
+                                    wait_until, wait_until_offline_ready)
 
 pytestmark = pytest.mark.browser
 WORKER = "/static/js/courier/scan_worker.js"
@@ -74,6 +74,7 @@ def test_the_precache_leaves_out_the_decoder_which_is_lazy(phone):
     # Installed from a page that is not the courier's (nobody asks for the lazy files there):
     # the shell is cached, the decoder is not.
     phone.goto("/offline")
+    register_worker(phone)
     wait_until(phone, "async () => Boolean((await navigator.serviceWorker.getRegistration() || {}).active)")
     cached = phone.evaluate(STATIC_CACHE_URLS)
     assert set(lists["PRECACHE"]) <= set(cached)
@@ -95,6 +96,7 @@ def test_the_scanner_caches_the_decoder_when_first_opened_and_then_reads_offline
     text = f"{live_server.url}/t/abc"
     page = filming_phone(text)
     page.goto("/offline")  # not the courier's page: no background fetch of the decoder
+    register_worker(page)
     wait_until(page, "async () => Boolean((await navigator.serviceWorker.getRegistration() || {}).active)")
     page.reload()  # now controlled by the worker
     wait_until(page, "() => Boolean(navigator.serviceWorker.controller)")

@@ -1,9 +1,11 @@
 // The courier's app: a hash router over views drawn from IndexedDB, the status bar
 // (network, captures waiting), and the triggers that download the round and send the outbox.
+import * as DB from "./db.js";
 import { notify, t } from "./dom.js";
 import { warmQrDrawer } from "./citizen_link.js";
 import { showDay } from "./day.js";
 import { showFail } from "./fail.js";
+import { registerWorker } from "./pwa.js";
 import { showHandover } from "./handover.js";
 import { currentRound, downloadRound } from "./round.js";
 import { showRound } from "./round_view.js";
@@ -14,7 +16,6 @@ import { showStop } from "./stop_view.js";
 import { showTakeOut } from "./takeout_view.js";
 import { startSync, syncNow } from "./sync.js";
 
-const DB = window.CourierDB;
 // [pattern, view, needs a stop, redrawn when the data changes, bottom-nav item]
 const ROUTES = [
   [/^#\/?$/, showRound, false, true, "round"],
@@ -172,4 +173,5 @@ async function start() {
   if (warning) notify(warning);
 }
 
+registerWorker();
 start();

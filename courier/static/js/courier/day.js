@@ -1,10 +1,11 @@
 // #/day: the end-of-day tally for handing in cash, what still waits for the server,
 // what the server refused, and an export of everything unsent for a dispatcher to import.
+import * as DB from "./db.js";
+import { release } from "./outbox.js";
 import { clone, fill, money, ownerName, ref, say, slot, t } from "./dom.js";
 import { checkStorage, storageWarning } from "./session.js";
 import { syncNow } from "./sync.js";
 
-const DB = window.CourierDB;
 const STILL_OPEN = new Set(["out_for_delivery", "assigned"]);
 
 export async function showDay(view, { round }) {
@@ -38,7 +39,7 @@ export async function showDay(view, { round }) {
     const stop = round && round.stops.find((s) => s.shipment_id === entry.shipment_id);
     const why = entry.error.message ? t("held", { message: entry.error.message })
       : t("held_unknown", { status: entry.error.status });
-    const name = stop ? stop.applicant_name : entry.shipment_id;
+    const name = entry.kind === "order" ? t("order_entry") : stop ? stop.applicant_name : entry.shipment_id;
     const text = document.createElement("span");
     text.textContent = `${name}: ${why}`;
     const resend = document.createElement("button");
@@ -48,7 +49,7 @@ export async function showDay(view, { round }) {
     resend.setAttribute("aria-label", t("resend_label", { name }));
     resend.addEventListener("click", async () => {
       resend.disabled = true;
-      if (await window.CourierOutbox.release(entry.seq)) await syncNow();
+      if (await release(entry.seq)) await syncNow();
     });
     item.append(text, resend);
     ref(page, "held").append(item);
@@ -73,7 +74,7 @@ async function exportFile(entries) {
     for (const [part, blob] of Object.entries(entry.media || {})) {
       if (blob) media[part] = { content_type: blob.type, base64: await base64(blob) };
     }
-    return { kind: entry.kind || "attempt", attempt: entry.attempt, take_out: entry.take_out, media,
+    return { kind: entry.kind || "attempt", attempt: entry.attempt, take_out: entry.take_out, order: entry.order, media,
       status: entry.status, error: entry.error };
   }));
   const body = { format: "courier-outbox-export", version: 1, courier: ownerName(),

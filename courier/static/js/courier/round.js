@@ -1,9 +1,10 @@
 // Today's round: downloaded when there is a network, kept in IndexedDB for the day,
 // shown in the courier's own order and with what this phone has done but not yet sent.
 import { classifyCode, sha256Hex } from "./codes.js";
+import * as DB from "./db.js";
+import { OUTCOME_STATE } from "./outbox.js";
+import { queueOrder } from "./sync.js";
 
-const DB = window.CourierDB;
-const { OUTCOME_STATE } = window.CourierOutbox;
 const JSON_HEADERS = { Accept: "application/json" };
 
 /**
@@ -75,41 +76,14 @@ function ordered(stored, order) {
     (rank.get(a.shipment_id) ?? Infinity) - (rank.get(b.shipment_id) ?? Infinity) || a.position - b.position);
 }
 
-/** Move a stop up (-1) or down (+1), keep the order on the phone, and tell the server. */
+/** Move a stop up (-1) or down (+1), keep the order on the phone, and queue it for the server. */
 export async function moveStop(round, shipmentId, delta) {
   const ids = round.stops.map((stop) => stop.shipment_id);
   const from = ids.indexOf(shipmentId);
   const to = from + delta;
   if (from < 0 || to < 0 || to >= ids.length) return;
   [ids[from], ids[to]] = [ids[to], ids[from]];
-  await DB.setMeta("order", { round_id: round.round.id, shipment_ids: ids, synced: false });
-  sendOrder();
-}
-
-/** Send the courier's order if the server has not got it yet; retried on every sync trigger. */
-export async function sendOrder() {
-  const order = await DB.getMeta("order");
-  if (!order || order.synced) return;
-  let response;
-  try {
-    response = await fetch("/api/v1/courier/round/order", {
-      method: "POST", credentials: "same-origin",
-      headers: { ...JSON_HEADERS, "Content-Type": "application/json", "X-CSRFToken": (await DB.getMeta("csrf")) || "" },
-      body: JSON.stringify({ round_id: order.round_id, shipment_ids: order.shipment_ids }),
-    });
-  } catch (error) {
-    return;  // offline: the next trigger tries again
-  }
-  const latest = await DB.getMeta("order");
-  if (!latest || latest.shipment_ids.join() !== order.shipment_ids.join()) return;  // moved again meanwhile
-  if (response.ok) {
-    await DB.setMeta("order", { ...order, synced: true });
-  } else if (response.status === 400) {
-    await downloadRound();  // a stale CSRF token: the round download brings a fresh one
-  } else if (response.status === 409 || response.status === 422) {
-    // The dispatcher changed the round meanwhile: the server's order stands.
-    await DB.setMeta("order", null);
-  }
+  await queueOrder({ roundId: round.round.id, shipmentIds: ids });
 }
 
 /**
@@ -128,8 +102,8 @@ export async function findStop(stops, text) {
   } else if (code.kind === "uuid") {
     stop = stops.find((item) => item.shipment_id.toLowerCase() === code.uuid);
   } else if (code.kind === "dossier_code") {
-    // Typed codes come out of phone keyboards in any case.
-    stop = stops.find((item) => item.dossier_code.toUpperCase() === code.code.toUpperCase());
+    // As the server matches it (classifyCode has upper-cased a national code typed in lower case).
+    stop = stops.find((item) => item.dossier_code === code.code);
   }
   return { kind: code.kind, stop };
 }

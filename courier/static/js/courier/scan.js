@@ -237,23 +237,48 @@ export async function startScanner(container, onText, options = {}) {
     throw new TypeError("startScanner needs a container element");
   }
   if (typeof onText !== "function") throw new TypeError("startScanner needs an onText function");
-  const onError = typeof options.onError === "function" ? options.onError : noop;
-  const debounceMs = options.debounceMs ?? 2000;
-  const interval = 1000 / Math.max(1, Math.min(30, options.fps ?? 8));
-  const feedback = options.feedback !== false;
-  const signal = options.signal;
-
-  if (signal && signal.aborted) return stopped(null);
-  if (window.isSecureContext === false) {
-    onError("insecure");
-    return stopped("insecure");
+  const settings = scannerSettings(options);
+  if (settings.signal && settings.signal.aborted) return stopped(null);
+  const unavailable = cameraUnavailable();
+  if (unavailable) {
+    settings.onError(unavailable);
+    return stopped(unavailable);
   }
-  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
-    onError("no_camera");
-    return stopped("no_camera");
-  }
+  const session = newSession(settings);
+  const error = await openCamera(session, container);
+  if (error !== undefined) return stopped(error);
+  const made = await firstDecoder(session);
+  if (!made.decoder) return stopped(made.error);
+  session.decoder = made.decoder;
+  session.frame.dataset.decoder = session.decoder.kind;
+  decodeFrames(session, reporter(session, onText));
 
-  const beeper = feedback ? makeBeeper() : { beep: noop, close: noop };
+  const stop = () => session.close();
+  Object.defineProperty(stop, "decoder", { get: () => (session.decoder ? session.decoder.kind : null) });
+  stop.error = null;
+  return stop;
+}
+
+/** The options with their defaults (see startScanner). */
+function scannerSettings(options) {
+  return {
+    onError: typeof options.onError === "function" ? options.onError : noop,
+    debounceMs: options.debounceMs ?? 2000,
+    interval: 1000 / Math.max(1, Math.min(30, options.fps ?? 8)),
+    feedback: options.feedback !== false,
+    signal: options.signal,
+  };
+}
+
+/** Why no camera can be asked for here ("insecure", "no_camera"), or null. */
+function cameraUnavailable() {
+  if (window.isSecureContext === false) return "insecure";
+  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") return "no_camera";
+  return null;
+}
+
+/** The video in its frame, not yet in the page. */
+function scanFrame() {
   const frame = document.createElement("div");
   frame.className = "scan";
   const video = document.createElement("video");
@@ -268,89 +293,107 @@ export async function startScanner(container, onText, options = {}) {
   overlay.className = "scan-frame";
   overlay.setAttribute("aria-hidden", "true");
   frame.append(video, overlay);
+  return { frame, video };
+}
 
-  let stream = null;
-  let decoder = null;
-  let timer = null;
-  let closed = false;
-  const lastReported = new Map();
-
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearTimeout(timer);
-    if (stream) stream.getTracks().forEach((track) => track.stop());
+/**
+ * One scanner's state, with close() (idempotent: camera, decoder, video and beeper go) and
+ * fatal(code) (close, then tell onError once). The signal's abort closes it.
+ */
+function newSession(settings) {
+  const { frame, video } = scanFrame();
+  const session = {
+    ...settings, frame, video, stream: null, decoder: null, timer: null, closed: false,
+    beeper: settings.feedback ? makeBeeper() : { beep: noop, close: noop },
+  };
+  session.close = () => {
+    if (session.closed) return;
+    session.closed = true;
+    clearTimeout(session.timer);
+    if (session.stream) session.stream.getTracks().forEach((track) => track.stop());
     video.pause();
     video.srcObject = null;
     frame.remove();
-    if (decoder) decoder.close();
-    beeper.close();
-    if (signal) signal.removeEventListener("abort", close);
+    if (session.decoder) session.decoder.close();
+    session.beeper.close();
+    if (session.signal) session.signal.removeEventListener("abort", session.close);
   };
-  const fatal = (code) => {
-    if (closed) return;
-    close();
-    onError(code);
+  session.fatal = (code) => {
+    if (session.closed) return;
+    session.close();
+    session.onError(code);
   };
-  if (signal) signal.addEventListener("abort", close);
+  if (session.signal) session.signal.addEventListener("abort", session.close);
+  return session;
+}
 
+/**
+ * Ask for the camera and play it inside `container`. Resolves to undefined once the video
+ * plays, else to what startScanner's stop.error is then (an error code, or null if aborted).
+ */
+async function openCamera(session, container) {
+  const { video } = session;
   try {
-    stream = await navigator.mediaDevices.getUserMedia(CAMERA);
+    session.stream = await navigator.mediaDevices.getUserMedia(CAMERA);
   } catch (error) {
-    const aborted = closed;
-    close();
-    if (aborted) return stopped(null);
+    const aborted = session.closed;
+    session.close();
+    if (aborted) return null;
     const code = errorCode(error);
-    onError(code);
-    return stopped(code);
+    session.onError(code);
+    return code;
   }
-  if (closed) {
+  if (session.closed) {
     // aborted while the permission prompt was up
-    stream.getTracks().forEach((track) => track.stop());
-    return stopped(null);
+    session.stream.getTracks().forEach((track) => track.stop());
+    return null;
   }
-
-  const [track] = stream.getVideoTracks();
+  const [track] = session.stream.getVideoTracks();
   if (!track) {
-    fatal("no_camera");
-    return stopped("no_camera");
+    session.fatal("no_camera");
+    return "no_camera";
   }
-  track.addEventListener("ended", () => fatal("unknown")); // taken away from us, not stop()
+  track.addEventListener("ended", () => session.fatal("unknown")); // taken away from us, not stop()
   const capabilities = typeof track.getCapabilities === "function" ? track.getCapabilities() : {};
   if (Array.isArray(capabilities.focusMode) && capabilities.focusMode.includes("continuous")) {
     track.applyConstraints({ advanced: [{ focusMode: "continuous" }] }).catch(noop);
   }
-
-  container.appendChild(frame);
-  video.srcObject = stream;
+  container.appendChild(session.frame);
+  video.srcObject = session.stream;
   try {
     await video.play();
   } catch (error) {
-    if (closed) return stopped(null);
+    if (session.closed) return null;
     if (error.name !== "AbortError") {
-      fatal("unknown");
-      return stopped("unknown");
+      session.fatal("unknown");
+      return "unknown";
     }
   }
-  if (closed) return stopped(null);
+  return session.closed ? null : undefined;
+}
 
+/** {decoder}: the native one where it reads QR codes, else the worker's; or {error} for stop.error. */
+async function firstDecoder(session) {
   const detector = await nativeDetector();
-  if (closed) return stopped(null);
+  if (session.closed) return { error: null };
   try {
-    decoder = detector ? nativeDecoder(detector) : workerDecoder(() => fatal("unknown"));
+    return { decoder: detector ? nativeDecoder(detector) : workerDecoder(() => session.fatal("unknown")) };
   } catch (error) {
-    fatal("unknown");
-    return stopped("unknown");
+    session.fatal("unknown");
+    return { error: "unknown" };
   }
-  frame.dataset.decoder = decoder.kind;
+}
 
-  const report = (text) => {
+/** onText for each text read, not the same one twice within debounceMs, with a beep and a buzz. */
+function reporter(session, onText) {
+  const lastReported = new Map();
+  return (text) => {
     const now = performance.now();
     const last = lastReported.get(text);
-    if (last !== undefined && now - last < debounceMs) return;
+    if (last !== undefined && now - last < session.debounceMs) return;
     lastReported.set(text, now);
-    if (feedback) {
-      beeper.beep();
+    if (session.feedback) {
+      session.beeper.beep();
       vibrate();
     }
     try {
@@ -359,30 +402,29 @@ export async function startScanner(container, onText, options = {}) {
       console.error("scan: onText failed", error);
     }
   };
+}
 
+/** Decode a frame every `interval` ms at most until the session closes. */
+function decodeFrames(session, report) {
+  const { video, frame } = session;
   const tick = async () => {
-    if (closed) return;
+    if (session.closed) return;
     const started = performance.now();
     if (video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth > 0) {
       let text = null;
       try {
-        text = await decoder.decode(video);
+        text = await session.decoder.decode(video);
       } catch (error) {
-        if (decoder.kind === "native") {
+        if (session.decoder.kind === "native") {
           // Some phones have BarcodeDetector but fail in it: fall back to the worker for good.
-          decoder = workerDecoder(() => fatal("unknown"));
-          frame.dataset.decoder = decoder.kind;
+          session.decoder = workerDecoder(() => session.fatal("unknown"));
+          frame.dataset.decoder = session.decoder.kind;
         }
       }
-      if (closed) return;
+      if (session.closed) return;
       if (text) report(text);
     }
-    timer = setTimeout(tick, Math.max(0, interval - (performance.now() - started)));
+    session.timer = setTimeout(tick, Math.max(0, session.interval - (performance.now() - started)));
   };
-  timer = setTimeout(tick, 0);
-
-  const stop = () => close();
-  Object.defineProperty(stop, "decoder", { get: () => (decoder ? decoder.kind : null) });
-  stop.error = null;
-  return stop;
+  session.timer = setTimeout(tick, 0);
 }

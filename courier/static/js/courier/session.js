@@ -1,8 +1,8 @@
 // Leaving the phone clean: logging out clears the courier's data, but never while
 // captures are still waiting to be sent. And asking the browser not to evict our storage.
+import * as DB from "./db.js";
 import { notify, ownerName, t } from "./dom.js";
 
-const DB = window.CourierDB;
 // The service worker's cache of the courier's page (names, addresses): see service_worker.js.
 const PAGES_CACHE = "courier-pages";
 const STORAGE_WARNING = 0.8;

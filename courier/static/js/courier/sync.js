@@ -1,10 +1,9 @@
 // When the page sends the outbox: at once after a capture, when the network or the page
 // comes back, and with backoff after a failure. The service worker sends too (Background
 // Sync, and whenever it starts); the Web Lock in outbox.js keeps the two from overlapping.
-import { sendOrder } from "./round.js";
+import * as DB from "./db.js";
+import * as Outbox from "./outbox.js";
 
-const Outbox = window.CourierOutbox;
-const DB = window.CourierDB;
 const MAX_DELAY_MS = 5 * 60_000;
 let timer = null;
 let running = null;
@@ -32,7 +31,6 @@ async function run() {
   // Without a network a send can only fail (and litter the console): wait for "online".
   const offline = navigator.onLine === false;
   const result = offline ? { sent: 0, held: 0, stopped: "offline" } : await Outbox.flush();
-  if (!offline) await sendOrder();
   if (result.stopped && result.stopped !== "login") {
     const { failures } = (await DB.getMeta("retry")) || { failures: 1 };
     const delay = Math.min(MAX_DELAY_MS, 1_000 * 2 ** Math.min(failures, 10));
@@ -44,6 +42,13 @@ async function run() {
 /** Store a capture in the outbox, then try to send it. */
 export async function queue(capture) {
   await Outbox.enqueue(capture);
+  registerBackgroundSync();
+  syncNow();
+}
+
+/** Store the courier's stop order in the outbox (replacing an older one), then try to send it. */
+export async function queueOrder(order) {
+  await Outbox.enqueueOrder(order);
   registerBackgroundSync();
   syncNow();
 }

@@ -2,11 +2,11 @@
 // hands over; each scan goes through the outbox (so it works with no signal, and is sent
 // once), and the item counts as in the bag at once. Items still at the office are listed.
 import { clone, fill, ref, say, slot, t } from "./dom.js";
+import * as Outbox from "./outbox.js";
 import { findStop, lookup } from "./round.js";
 import { startScanner } from "./scan.js";
 import { syncNow } from "./sync.js";
 
-const Outbox = window.CourierOutbox;
 
 /** Whether a stop still waits at the office ("chưa nhận"). Assigned again after a failed
  * visit, an item is still in the courier's bag. */
