@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import courier_app, dispatch, handover_load, labels_and_chain, scanner  # noqa: E402
+from bench import courier_app, dispatch, handover_load, intake, labels_and_chain, scanner  # noqa: E402
 from bench.common import SCALE, postgres_available, print_table, report  # noqa: E402
 
 
@@ -21,6 +21,7 @@ def main() -> None:
     courier_app.bench_handover_sizes()
     courier_app.bench_courier_phone()  # Chromium, Slow 4G, CPU ÷4: about 3 minutes
     scanner.bench_scanner()  # Chromium, the app's scanner on 28 hard frames: about 30 s
+    intake.bench_intake()  # each file read in a process of its own: about 5 s
     labels_and_chain.bench_labels()
     # verify reads rows the same way on both databases (43 s a million on each here): once is enough.
     labels_and_chain.bench_verify("sqlite")

@@ -39,12 +39,16 @@ def worker_database_url(worker: str, scratch: Path, run_id: str) -> str:
 def empty_all_tables(engine, metadata) -> None:
     """Delete every row, children first, with plain SQL (the ORM's audit guard does not apply)."""
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            return
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
+        if engine.dialect.name == "postgresql":
+            # Not TRUNCATE: it makes new files for every table, 72 ms a test here against 7 ms for
+            # deleting a test's few rows and restarting the sequences in one statement.
+            sequences = connection.scalars(text("SELECT sequencename FROM pg_sequences "
+                                                "WHERE schemaname = current_schema()")).all()
+            if sequences:
+                connection.execute(text("SELECT " + ", ".join(f"setval('\"{name}\"', 1, false)"
+                                                              for name in sequences)))
 
 
 def drop_database(url: str) -> None:

@@ -1,8 +1,8 @@
-"""Small builders for test data; state changes go through domain.custody like everywhere else."""
+"""Small builders for test data; state changes go through ledger.custody like everywhere else."""
 import itertools
 from datetime import timedelta
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import local_today
 from courier.extensions import db
 from courier.models import Agency, Dossier, PostOffice, Role, User
@@ -44,7 +44,8 @@ def agency(code: str = "000.00.17.H47") -> Agency:
 def dossier(**fields) -> Dossier:
     n = next(_sequence)
     values = dict(
-        agency=agency(), code=f"000.00.17.H47-261127-{n:04d}",
+        # A day of its own (261101), so a made-up code never meets one a test writes out (261127-…).
+        agency=agency(), code=f"000.00.17.H47-261101-{n:04d}",
         procedure_name="Cấp phiếu lý lịch tư pháp", applicant_name="Trần Thị Bích Ngọc",
         applicant_phone="0905123456", street="12 Phan Châu Trinh", ward_code=WARD_TAM_KY,
         province_code=DA_NANG, due_date=local_today() + timedelta(days=1),

@@ -70,6 +70,29 @@ def export_xlsx(records=None) -> bytes:
     return out.getvalue()
 
 
+def export_xls(records=None) -> bytes:
+    """The export as an Excel 97-2003 workbook, as older one-stop-shop systems write it: the title
+    merged across the header, and the dates Excel can read written as date cells."""
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Danh sach")
+    date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    sheet.write_merge(0, 0, 0, len(HEADERS) - 1, TITLE)
+    for index, cells in enumerate(grid(records)[1:], start=1):
+        for column, value in enumerate(cells):
+            try:
+                day = datetime.datetime.strptime(value, "%d/%m/%Y") if column == 9 else None
+            except ValueError:
+                day = None  # 31/02/2026 stays text, as a typist left it
+            sheet.write(index, column, day or value, date_style if day else xlwt.Style.default_style)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
@@ -93,6 +116,7 @@ FORMATS = [
     (lambda: export_csv("utf-16", "\t"), "ho-so-mot-cua.txt", "utf-16"),
     (lambda: export_csv("cp1258", ";"), "ho-so-mot-cua.csv", "cp1258"),
     (lambda: export_csv("utf-8", "\t"), "ho-so-mot-cua.tsv", "utf-8"),
+    (lambda: export_xls(), "ho-so-mot-cua.xls", None),
 ]
 
 

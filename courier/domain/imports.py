@@ -161,7 +161,7 @@ def read_sheet(content: bytes, filename: str, encoding: str | None = None) -> Sh
         text, encoding = decode(content, encoding)
         rows = _text_rows(text)
     elif name.endswith(".xls"):
-        raise ImportFileError("old_excel")
+        rows, encoding = _xls_rows(content), None
     else:
         raise ImportFileError("unreadable")
     return _with_header(rows, encoding)
@@ -229,13 +229,14 @@ def mapped_rows(sheet: Sheet, mapping: list[str | None]) -> list[tuple[int, dict
 
 def check_rows(rows: list[tuple[int, dict]], agency_patterns: dict[str, str | None], *,
                headers: dict[str, str] | None = None, agency: str | None = None,
-               province_code: int | None = None) -> CheckedFile:
+               province_code: int | None = None, ward_codes: frozenset[int] = frozenset()) -> CheckedFile:
     """Check every row.
 
     `agency_patterns` maps the agencies one may import for to their own code pattern;
     `agency` is the one chosen for the whole file (else each row's column or code prefix);
     `headers` names each field's column as the file wrote it; `province_code` is the
-    office's, an address elsewhere is a warning.
+    office's, an address elsewhere is a warning; so is one in the province but outside
+    `ward_codes`, the communes the office delivers to (when it has said which).
     """
     checked, seen = CheckedFile(), {}
     headers = {**HEADER_OF, **(headers or {})}
@@ -249,7 +250,8 @@ def check_rows(rows: list[tuple[int, dict]], agency_patterns: dict[str, str | No
         seen.setdefault((agency_code, code), number)
         checked.errors += errors
         if not errors:
-            checked.warnings += _warnings(number, row, agency_code, province_code, headers, checked)
+            area = (province_code, ward_codes)
+            checked.warnings += _warnings(number, row, agency_code, area, headers, checked)
     checked.valid = [entry for entry in checked.valid if entry[0] not in checked.error_rows]
     return checked
 
@@ -288,14 +290,16 @@ def _check_row(number, row, agency_code, agency_patterns, headers, checked) -> l
     return errors
 
 
-def _warnings(number, row, agency_code, province_code, headers, checked) -> list[RowError]:
-    warnings = []
+def _warnings(number, row, agency_code, area, headers, checked) -> list[RowError]:
+    warnings, (province_code, ward_codes) = [], area
     prefix = code_prefix(row.get("code"))
     if agency_code and "." in prefix and prefix != agency_code:
         warnings.append(RowError(number, headers["code"], "prefix_not_agency", _text(row.get("code"))))
     dossier = checked.valid[-1][2]
     if province_code and dossier.province_code != province_code:
         warnings.append(RowError(number, headers["province"], "outside_province", _text(row.get("province"))))
+    elif ward_codes and dossier.ward_code not in ward_codes:
+        warnings.append(RowError(number, headers["ward"], "outside_communes", _text(row.get("ward"))))
     return warnings
 
 
@@ -404,6 +408,57 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
         raise ImportFileError("unreadable") from error
     finally:
         book.close()
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file Excel 97-2003 writes
+
+
+def _xls_rows(content: bytes) -> list[tuple[int, list]]:
+    """An Excel 97-2003 workbook's first sheet; an .xlsx saved under the old name is read as one.
+
+    A formula cell gives the value Excel last computed (the old format keeps no formula text
+    xlrd reads). Some systems write an HTML page and call it .xls: that is named, not guessed at.
+    """
+    if content.startswith(b"PK"):
+        return _xlsx_rows(content)
+    if not content.startswith(_OLE2):
+        raise ImportFileError("xls_not_excel" if content.lstrip()[:1] == b"<" else "unreadable")
+    import xlrd  # only .xls imports need it
+
+    try:
+        # ragged_rows: a row is as long as its cells, never padded to the widest row.
+        book = xlrd.open_workbook(file_contents=content, on_demand=True, ragged_rows=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as error:  # xlrd raises many kinds for a broken file
+        raise ImportFileError("unreadable") from error
+    try:
+        rows = []
+        for index in range(min(sheet.nrows, MAX_SHEET_ROWS + 1)):
+            width = min(sheet.row_len(index), MAX_COLUMNS)
+            kept = _kept(index + 1, [_xls_value(cell, book.datemode) for cell in sheet.row_slice(index, 0, width)])
+            if kept:
+                rows.append(kept)
+        return rows
+    finally:
+        book.release_resources()
+
+
+def _xls_value(cell, datemode):
+    """A cell as openpyxl would give it: dates as datetimes, whole numbers as ints, errors as text."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERR")
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return cell.value
 
 
 def _check_zip(content: bytes) -> None:

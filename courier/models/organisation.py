@@ -42,6 +42,9 @@ class PostOffice(db.Model):
     street: Mapped[str | None] = mapped_column(String(200))
     ward_code: Mapped[int | None]
     province_code: Mapped[int | None]
+    # The communes (2025 ward codes) this office delivers to; empty: the whole province.
+    # Intake warns of an address outside them, so a file meant for a neighbour office shows.
+    ward_codes: Mapped[list[int] | None] = mapped_column(JSON)
     # Where rounds start, for ordering stops by distance.
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

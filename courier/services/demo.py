@@ -10,8 +10,8 @@ the report counts today, and every delivered result has its hand-over.
 
 Everything is drawn from `random.Random(45)`, so every run gives the same
 people, dossiers and rounds; only the citizen link tokens differ, since they
-are secrets. Every state change goes through domain.custody, and every visit
-through domain.sync.submit_attempt with a generated signature and photo, as a
+are secrets. Every state change goes through ledger.custody, and every visit
+through services.handover.submit_attempt with a generated signature and photo, as a
 phone's would, so the custody trail and the proofs are complete. Seeding is
 idempotent (it does nothing once the first demo agency exists) and never
 commits: the caller does.
@@ -19,15 +19,13 @@ commits: the caller does.
 import random
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
-
-from ..domain import custody
 from ..domain.addresses import find_ward
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action
-from ..domain.storage import MediaStore
 from ..domain.tokens import new_token
 from ..extensions import db
+from ..ledger import custody
+from ..media import media_store
 from ..models import (Agency, AuthorisedPerson, Dossier, LinkSource, Outcome, PostOffice, Role, Round,
                       RoundStop, Shipment, User)
 from ..models.types import utcnow
@@ -104,7 +102,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
     rng = random.Random(SEED)
     wards = {name: int(find_ward(name, PROVINCE_CODE).code) for name, _, _ in data.WARDS}
     office = PostOffice(**POST_OFFICE, ward_code=wards[POST_OFFICE_WARD],
-                        province_code=PROVINCE_CODE)
+                        province_code=PROVINCE_CODE, ward_codes=sorted(set(wards.values())))
     agencies = [Agency(code=code, name=name, phone=phone, post_office=office)
                 for code, name, phone, *_ in AGENCIES]
     users = {name: _user(name, full_name, role, phone, office)
@@ -122,7 +120,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
         shipments.append(_register(dossier, office, at))
     registered = [shipments[index] for index in sorted(waiting)]
     received = [s for s in shipments if s not in registered]
-    store = MediaStore(current_app.config["MEDIA_DIR"])
+    store = media_store()
     rounds, unassigned = _move(rng, received, office, users, wards, store, max_attempts)
     _history(office, agencies, users, wards, codes, store, max_attempts)
 

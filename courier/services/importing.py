@@ -25,7 +25,7 @@ from ..vocabulary import DOSSIER_ERRORS, IMPORT_ERRORS
 from . import intake
 
 _STAGED_ID = re.compile(r"^[0-9a-f]{32}$")
-EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
+EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 MAX_AGE_S = 24 * 3600
 
 
@@ -82,10 +82,12 @@ def check(content: bytes, filename: str, office: PostOffice, *, agency: Agency |
     except ImportFileError as refused:
         return None, Preview(file_error=file_error_message(refused))
     agencies = intake.office_agencies(office)
-    agency = agency or _agency_from_codes(sheet, agencies)
+    if mapping is not None and len(mapping) != len(sheet.headers):
+        mapping = None  # another file's: read this one afresh
+    agency = agency or _agency_from_codes(sheet, agencies, mapping) or _agency_remembering(sheet, agencies)
     remembered = agency.intake_mapping if agency else None
     guessed = guess_mapping(sheet.headers, remembered)
-    if mapping is None or len(mapping) != len(sheet.headers):
+    if mapping is None:
         mapping = guessed
     preview = Preview(rows=len(sheet.rows), encoding=sheet.encoding, header_row=sheet.header_row,
                       columns=[Column(h, name) for h, name in zip(sheet.headers, mapping)],
@@ -126,9 +128,21 @@ def _covers(remembered: dict | None, headers: list[str]) -> bool:
     return bool(remembered) and all(header_key(h) in remembered for h in headers if header_key(h))
 
 
-def _agency_from_codes(sheet, agencies: dict[str, Agency]) -> Agency | None:
-    """The office's agency most of the file's dossier codes start with, if any."""
-    columns = [i for i, name in enumerate(guess_mapping(sheet.headers)) if name == "code"]
+def _agency_remembering(sheet, agencies: dict[str, Agency]) -> Agency | None:
+    """The agency whose remembered mapping reads this file's columns and finds its codes: an export
+    whose code column has a word of its own is known again by the mapping a dispatcher confirmed."""
+    for candidate in agencies.values():
+        if _covers(candidate.intake_mapping, sheet.headers):
+            found = _agency_from_codes(sheet, agencies, guess_mapping(sheet.headers, candidate.intake_mapping))
+            if found is not None:
+                return found
+    return None
+
+
+def _agency_from_codes(sheet, agencies: dict[str, Agency], mapping=None) -> Agency | None:
+    """The office's agency most of the file's dossier codes start with, if any; the codes are in the
+    column the dispatcher mapped (else the one the headers' words name)."""
+    columns = [i for i, name in enumerate(mapping or guess_mapping(sheet.headers)) if name == "code"]
     if not columns:
         return None
     prefixes = Counter(code_prefix(cells[columns[0]]) for _n, cells in sheet.rows[:500]
@@ -219,7 +233,7 @@ def _folder() -> Path:
 def _extension(filename: str) -> str:
     extension = os.path.splitext(filename or "")[1].lower()
     if extension not in EXTENSIONS:
-        raise ValueError("only .csv, .tsv, .txt and .xlsx files are staged")
+        raise ValueError("only .csv, .tsv, .txt, .xlsx and .xls files are staged")
     return extension
 
 

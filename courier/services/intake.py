@@ -5,10 +5,10 @@ the same file (or the same API push) can be sent twice safely.
 """
 from dataclasses import dataclass, field
 
-from ..domain import custody
 from ..domain.dossiers import CleanDossier
 from ..domain.imports import CheckedFile, check_rows, header_key
 from ..extensions import db
+from ..ledger import custody
 from ..models import Agency, AuthorisedPerson, Dossier, PostOffice, Shipment, User
 
 
@@ -35,7 +35,8 @@ def agency_patterns(office: PostOffice) -> dict[str, str | None]:
 
 def check_table(rows: list[tuple[int, dict]], office: PostOffice, **options) -> CheckedFile:
     """Check numbered rows for `office`; `options` as for `check_rows` (the file's agency, headers)."""
-    return check_rows(rows, agency_patterns(office), province_code=office.province_code, **options)
+    return check_rows(rows, agency_patterns(office), province_code=office.province_code,
+                      ward_codes=frozenset(office.ward_codes or ()), **options)
 
 
 def remember_mapping(agency: Agency, headers: list[str], mapping: list[str | None]) -> None:

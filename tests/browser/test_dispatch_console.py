@@ -9,7 +9,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.states import Action
 from courier.domain.imports import COLUMNS
 from tests import factories
@@ -183,7 +183,7 @@ def hand_over(courier, shipment, live_server) -> None:
     from datetime import datetime, timedelta, timezone
 
     from courier.domain.storage import MediaStore
-    from courier.domain.sync import submit_attempt
+    from courier.services.handover import submit_attempt
     from tests import media
 
     body = {"client_id": str(uuid.uuid4()), "shipment_id": str(shipment.public_id), "outcome": "delivered",

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from courier.domain import webhooks
 from courier.domain.tokens import token_hash
 from courier.models import Shipment
-from courier.services.agency_api import issue_api_key
+from courier.services.agency_keys import issue_api_key
 from tests import factories, intake_files
 from tests.browser.camera import launch_with_camera, phone_context_options, qr_frame, y4m_header, yuv420_planes
 from tests.browser.conftest import (ROOT, SCREENSHOTS, camera_jpeg, collect_console_errors,
@@ -100,10 +100,12 @@ def desk(chromium, live_server):
     context.close()
 
 
-def agency_pushes(playwright, base_url, key, receiver_url) -> str:
-    """The agency registers its webhook and pushes its three dossiers; returns the signing secret."""
+def agency_pushes(playwright, base_url, key, receiver_url) -> tuple[str, dict[str, str]]:
+    """The agency registers its webhook and pushes its three dossiers; returns the signing secret
+    and, by dossier code, the link the agency prints on its appointment slip."""
     api = playwright.request.new_context(base_url=base_url, extra_http_headers={"Authorization": f"Bearer {key}"})
     try:
+        slips = {}
         registered = api.put("/api/v1/webhook", data={"url": receiver_url})
         assert registered.status == 200, registered.text()
         for dossier in PUSHED:
@@ -112,7 +114,8 @@ def agency_pushes(playwright, base_url, key, receiver_url) -> str:
                     "fee_agency": 200000, "fee_postage": 25000} | dossier
             response = api.post("/api/v1/dossiers", data=body)
             assert response.status == 201, response.text()
-        return registered.json()["secret"]
+            slips[dossier["code"]] = response.json()["citizen_link"]
+        return registered.json()["secret"], slips
     finally:
         api.dispose()
 
@@ -264,7 +267,7 @@ def test_a_whole_day_from_the_agency_to_the_report(chromium, live_server, worker
                                                    post_office_day, tmp_path):
     playwright, browser = chromium
     users, key = post_office_day
-    secret = agency_pushes(playwright, live_server.url, key, receiver.url)
+    secret, slips = agency_pushes(playwright, live_server.url, key, receiver.url)
 
     log_in_at_desk(desk, users["dispatcher"].username)
     links = dispatcher_prepares(desk, tmp_path)
@@ -307,3 +310,33 @@ def test_a_whole_day_from_the_agency_to_the_report(chromium, live_server, worker
     expect(stats.locator("li", has_text="đã trả kết quả").locator(".n")).to_have_text("5")
     expect(stats.locator("li", has_text="lượt phát không thành công").locator(".n")).to_have_text("1")
     screenshot(desk, "day-report")
+
+    dispatcher_revokes_a_leaked_label(desk, PUSHED[2]["code"])
+    assert opens(playwright, live_server.url, links[PUSHED[2]["code"]]) == 404  # the leaked label
+    assert opens(playwright, live_server.url, slips[PUSHED[2]["code"]]) == 200  # the agency's slip
+
+
+def dispatcher_revokes_a_leaked_label(page, code) -> None:
+    """A photo of an envelope was posted online: its label's link is revoked, nothing else."""
+    page.get_by_role("link", name="Tra cứu", exact=True).click()
+    page.get_by_label("Mã hồ sơ, tên hoặc số điện thoại").fill(code)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=code).first.click()
+    links = page.locator(".citizen-links li")
+    expect(links.filter(has_text="Đang dùng")).to_have_count(2)  # the agency's slip, the post office's label
+    label = links.filter(has_text="Nhãn QR của bưu cục")
+    label.get_by_text("Thu hồi đường dẫn này").click()
+    label.get_by_label("Lý do").fill("Ảnh phong bì bị đăng lên mạng xã hội")
+    label.get_by_role("button", name="Thu hồi").click()
+    expect(page.locator(".flash").first).to_contain_text("Đã thu hồi đường dẫn.")
+    expect(links.filter(has_text="Phiếu hẹn của cơ quan")).to_contain_text("Đang dùng")
+    expect(links.filter(has_text="Nhãn QR của bưu cục")).to_contain_text("Đã thu hồi lúc")
+
+
+def opens(playwright, base_url, link) -> int:
+    """The status a citizen's phone gets for the link's page, on this test's server."""
+    api = playwright.request.new_context(base_url=base_url)
+    try:
+        return api.get(urlsplit(link).path).status
+    finally:
+        api.dispose()

@@ -143,7 +143,8 @@ def test_excel_numbers_keep_the_phones_leading_zero(db, agency):
     (b"PK\x03\x04 not really a zip", "hs.xlsx", "unreadable"),
     (b"just a note", "hs.doc", "unreadable"),
     (b"just a note", "hs.txt", "no_header"),
-    (b"\xd0\xcf\x11\xe0", "hs.xls", "old_excel"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 cut short", "hs.xls", "unreadable"),
+    (b"<html><body><table><tr><td>Ma</td></tr></table>", "hs.xls", "xls_not_excel"),
     (",".join(HEADERS).encode(), "hs.csv", "no_rows"),
     (b"Ma,Ten\n1,2\n", "hs.csv", "no_header"),
 ])
@@ -230,3 +231,26 @@ def test_another_offices_agency_and_its_codes_stay_unseen(db, office, users, age
     checked, preview = importing.check(content, "hs.csv", office)
     assert [(p.column, p.value) for p in preview.problems] == [("Mã cơ quan", theirs.code)]
     assert preview.already_known == 0 and checked.valid == []
+
+
+def test_an_address_outside_the_offices_communes_warns_and_still_imports(app, db, office, agency):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["office-area", office.code, "Phường Tam Kỳ", "Phường Bàn Thạch"])
+    assert result.exit_code == 0, result.output
+    assert "2 phường, xã" in result.output
+    checked = check(read_table(csv_file(
+        row(),
+        row(**{"Mã hồ sơ": "000.00.17.H47-261127-0002", "Phường/Xã": "Phường Hương Trà"}),  # a neighbour's
+    ), "hs.csv"))
+    assert checked.errors == [] and len(checked.valid) == 2
+    assert [(w.row, w.column, w.code, w.value) for w in checked.warnings] == [
+        (3, "Phường/Xã", "outside_communes", "Phường Hương Trà")]
+
+    # Said back to the whole province: no warning.
+    assert runner.invoke(args=["office-area", office.code]).exit_code == 0
+    assert check(read_table(csv_file(row(**{"Phường/Xã": "Phường Hương Trà"})), "hs.csv")).warnings == []
+
+
+def test_office_area_names_a_ward_it_cannot_find(app, office):
+    result = app.test_cli_runner().invoke(args=["office-area", office.code, "Phường Không Có"])
+    assert result.exit_code != 0 and "Phường Không Có" in result.output

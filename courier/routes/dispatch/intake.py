@@ -9,7 +9,7 @@ from ...extensions import db
 from ...forms import IntakeConfirmForm, IntakeUploadForm, intake_agency_choices
 from ...models import Agency
 from ...services import importing, intake as intake_service
-from . import bp
+from .console import bp
 
 STAGED = "intake_staged"  # session key: {"id", "filename", "user"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

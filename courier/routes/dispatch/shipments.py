@@ -1,18 +1,19 @@
 """Finding shipments, and one shipment's page: its record, custody trail, visits and actions."""
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...domain.formatting import local_today
 from ...domain.states import IllegalTransition, State
-from ...domain.storage import MediaStore, StorageError
+from ...domain.storage import StorageError
 from ...extensions import db
 from ...forms import NoteForm, ReasonForm, ReassignForm, ShipmentSearchForm, choices
-from ...services import casework, planning, search
+from ...media import media_store
+from ...services import casework, citizen_links, planning, search
 from ...vocabulary import STATE_LABELS
-from . import bp, flash_form_errors, max_attempts, office_id
+from .console import bp, flash_form_errors, max_attempts, office_id
 from .labels import agency_choices
 from .rounds import refusal
 
@@ -98,6 +99,7 @@ def shipment(public_id):
         attempts=casework.attempts(found), stop=casework.current_stop(found),
         offer=casework.offer(found, max_attempts()), reassign=reassign,
         reason=ReasonForm(formdata=None), note=NoteForm(formdata=None), max_attempts=max_attempts(),
+        links=citizen_links.links_of(found),
         names=casework.staff_names(office_id()), distance=casework.distance_from_address, today=local_today())
 
 
@@ -142,13 +144,22 @@ def shipment_complete_return(public_id):
                 _("Đã ghi nhận bưu gửi đã trả lại cho cơ quan."))
 
 
+@bp.route("/shipments/<uuid:public_id>/links/<int:link_id>/revoke", methods=["POST"])
+def shipment_revoke_link(public_id, link_id):
+    found, form = _shipment(public_id), ReasonForm()
+    if not any(link.id == link_id for link in found.citizen_links):
+        abort(404)
+    return _act(found, form, lambda: citizen_links.revoke(found, link_id, form.reason.data.strip(), current_user),
+                _("Đã thu hồi đường dẫn. Ai giữ đường dẫn ấy không còn xem được bưu gửi; các đường dẫn khác vẫn dùng được."))
+
+
 @bp.route("/proofs/<int:proof_id>")
 def proof(proof_id):
     found = casework.proof_for_office(office_id(), proof_id)
     if found is None:
         abort(404)
     try:
-        path = MediaStore(current_app.config["MEDIA_DIR"]).path_for(found.sha256)
+        path = media_store().path_for(found.sha256)
     except StorageError:
         abort(404)
     if not path.is_file():

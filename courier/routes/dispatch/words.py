@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "complete_return": _l("Đã trả lại cho cơ quan"),
     "cancel": _l("Hủy"),
     "citizen_link_issued": _l("In nhãn, cấp đường dẫn mới cho người dân"),
+    "citizen_link_revoked": _l("Thu hồi một đường dẫn của người dân"),
     "round_changed": _l("Chuyển tuyến phát"),
     "attempt_flagged": _l("Lần phát cần xem lại"),
     "citizen_confirmed": _l("Người dân xác nhận đã nhận"),
@@ -53,7 +54,12 @@ DETAIL_LABELS = {
     "comment": _l("Lời nhắn"), "rating": _l("Đánh giá"), "courier": _l("Bưu tá"),
     "from_courier": _l("Từ bưu tá"),
     "taken_by": _l("Bưu tá nhận"), "handed_by": _l("Người giao"), "round_date": _l("Ngày phát"), "layout": _l("Khổ in"),
+    "link": _l("Đường dẫn"),
 }
+
+# Where a citizen's link was printed (models.LinkSource).
+LINK_SOURCE_LABELS = {"agency": _l("Phiếu hẹn của cơ quan"), "label": _l("Nhãn QR của bưu cục"),
+                      "reprint": _l("Nhãn QR in lại")}
 
 LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
 
@@ -68,6 +74,7 @@ def words() -> dict:
             "RELATIONSHIP_LABELS": RELATIONSHIP_LABELS, "ID_CHECK_LABELS": ID_CHECK_LABELS,
             "PROOF_LABELS": PROOF_LABELS, "PAYMENT_LABELS": PAYMENT_LABELS, "FLAG_LABELS": FLAG_LABELS,
             "DETAIL_LABELS": DETAIL_LABELS, "LAYOUT_LABELS": LAYOUT_LABELS, "RESCHEDULED": RESCHEDULED,
+            "LINK_SOURCE_LABELS": LINK_SOURCE_LABELS,
             "FAILURE_LABELS": FAILURE_REASON_LABELS, "actor_name": actor_name}
 
 
@@ -111,5 +118,7 @@ def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
             value = format_date(date.fromisoformat(value))
         elif key == "layout":
             value = LAYOUT_LABELS.get(value, value)
+        elif key == "link":
+            value = LINK_SOURCE_LABELS.get(value, value)
         shown.append((str(label), str(value)))
     return shown
