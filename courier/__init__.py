@@ -3,6 +3,7 @@ from flask import Flask, g, request, session
 from flask_compress import Compress
 
 from . import auth, config
+from .private_files import private_file
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -38,11 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", "gzip")  # static files are streamed
     Compress(app)
 
-    from . import cli, queue, tasks, templating  # noqa: F401  (tasks: declared for the queue)
+    from . import cli, queue, tasks, templating, unit_of_work  # noqa: F401  (tasks: declared for the queue)
     from .routes.api.schemas import api_spec
-    from .domain import chain  # noqa: F401  (its flush listener seals events and proofs)
-    from .domain import tally  # noqa: F401  (its flush listener counts shipments per state, after sealing)
-    from .services import agency_api  # noqa: F401  (its flush listener queues webhook deliveries)
+    unit_of_work.register()  # the flush and commit steps, on the app's session only
     api_spec.app = app  # the document is built from this app's routes; no extra routes registered
     queue.init_app(app)
     cli.register(app)
@@ -71,6 +70,8 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _enable_sqlite_pragmas(db.engine, app.config["SQLITE_SYNCHRONOUS"])
+            if db.engine.url.database not in (None, "", ":memory:"):
+                private_file(db.engine.url.database)  # before SQLite makes it (and its WAL) world-readable
 
 
 def _enable_sqlite_pragmas(engine, synchronous: str) -> None:
@@ -89,11 +90,7 @@ def _enable_sqlite_pragmas(engine, synchronous: str) -> None:
 
 
 def _load_user(session_token: str):
-    from .models import User
-
-    return db.session.execute(
-        db.select(User).filter_by(session_token=session_token, active=True)
-    ).scalar_one_or_none()
+    return auth.load_user(session_token)
 
 
 def _select_locale() -> str:
@@ -104,12 +101,14 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .routes import api, auth as auth_routes, citizen, courier, dispatch, errors, pwa
+    from .domain.tokens import CITIZEN_PATH
+    from .routes import admin, api, auth as auth_routes, citizen, courier, dispatch, errors, pwa
 
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(courier.bp, url_prefix="/courier")
     app.register_blueprint(dispatch.bp, url_prefix="/dispatch")
-    app.register_blueprint(citizen.bp, url_prefix="/t")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(citizen.bp, url_prefix=CITIZEN_PATH)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(pwa.bp)
     errors.register(app)

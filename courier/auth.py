@@ -6,14 +6,16 @@ otherwise the user must be logged in and have a role the view or its
 blueprint allows. A view that declares no roles is refused to everyone, so
 forgetting a declaration fails closed.
 """
-import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from .models import Role
+from .extensions import db
+from .models import Role, User, UserSession
+from .models.types import utcnow
 
 PUBLIC_ENDPOINTS = {"static"}
 
@@ -81,8 +83,7 @@ def gate():
             return response
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if _idle_too_long():
-        logout_user()
-        session.clear()
+        end_login()
         flash(_("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại."), "error")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in roles:
@@ -90,18 +91,70 @@ def gate():
     return None
 
 
+# A dispatcher's last request is written down at most this often, not on every request.
+_SEEN_EVERY = timedelta(minutes=1)
+
+
 def _idle_too_long() -> bool:
-    """Dispatchers' sessions end after a quiet spell; couriers' must survive a day offline."""
-    if current_user.role == Role.COURIER:
-        return False  # (and their session cookie is not rewritten on every request)
-    now = int(time.time())
-    last_seen = session.get("seen", now)
-    session["seen"] = now
-    return now - last_seen > current_app.config["DISPATCHER_IDLE_MINUTES"] * 60
+    """Dispatchers' sessions end after a quiet spell; couriers' must survive a day offline.
+
+    Kept on the server's record of the login, so a copy of the cookie cannot outlive it.
+    """
+    login = g.get("user_session")
+    if current_user.role == Role.COURIER or login is None:
+        return False  # (couriers' logins end by expiry and logout only)
+    now = utcnow()
+    if now - login.last_seen_at > timedelta(minutes=current_app.config["DISPATCHER_IDLE_MINUTES"]):
+        return True
+    if now - login.last_seen_at > _SEEN_EVERY:
+        login.last_seen_at = now
+        db.session.commit()  # nothing else is pending before the view runs
+    return False
+
+
+def start_login(user: User, remember: bool) -> None:
+    """Log `user` in with a new server-side session; only couriers may be remembered.
+
+    Starts from an empty cookie session (keeping only the language). Commits.
+    """
+    config = current_app.config
+    remember = remember and user.role == Role.COURIER
+    lifetime = (timedelta(days=config["COURIER_SESSION_DAYS"]) if user.role == Role.COURIER
+                else timedelta(hours=config["STAFF_SESSION_HOURS"]))
+    UserSession.start(user, request.user_agent.string, lifetime, remember)
+    db.session.commit()
+    lang = session.get("lang")
+    session.clear()  # a fresh session: nothing from before login carries over
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember, duration=lifetime)
+
+
+def end_login() -> None:
+    """End this request's login on the server and in the browser (remember cookie too). Commits."""
+    login = g.get("user_session")
+    if login is not None:
+        login.end()
+        db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    session["_remember"] = "clear"  # Flask-Login's instruction to delete the remember cookie
+    if lang:
+        session["lang"] = lang
+
+
+def load_user(token: str):
+    """Flask-Login's user loader: the user of a live login from this browser, or None."""
+    login = UserSession.find_live(token, request.user_agent.string if request else "")
+    if login is None:
+        return None
+    g.user_session = login
+    return login.user
 
 
 def _check_agency_key():
-    from .services.agency_api import agency_for_key
+    from .services.agency_keys import agency_for_key
 
     header = request.headers.get("Authorization", "")
     agency = agency_for_key(header[7:].strip() if header.lower().startswith("bearer ") else None)

@@ -1,9 +1,10 @@
-"""Commands: `flask --app courier init-db | seed-demo | create-user`."""
+"""Commands: `flask --app courier init-db | seed-demo | create-user | set-password | deactivate-user`."""
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
 from .extensions import db
+from .media import media_store
 from .models import PostOffice, Role, User
 
 
@@ -11,6 +12,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user)
+    app.cli.add_command(set_password_command)
+    app.cli.add_command(deactivate_user_command)
+    app.cli.add_command(office_area)
     app.cli.add_command(create_api_key)
     app.cli.add_command(worker)
     app.cli.add_command(verify_command)
@@ -31,6 +35,7 @@ def init_db() -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill the database with the Tam Kỳ demo data set (once) and print the demo logins."""
+    from .domain.tokens import citizen_url
     from .services.demo import seed_demo
 
     result = seed_demo(current_app.config["MAX_DELIVERY_ATTEMPTS"])
@@ -40,7 +45,7 @@ def seed_demo_command() -> None:
     for username, password, role in result["logins"]:
         click.echo(f"  {role:<12} {username:<10} mật khẩu: {password}")
     for code, token in result["citizen_links"]:
-        click.echo(f"  Người dân / citizen link {code}: {base}/t/{token}")
+        click.echo(f"  Người dân / citizen link {code}: {citizen_url(base, token)}")
 
 
 @click.command("create-user")
@@ -59,14 +64,72 @@ def create_user(username, full_name, role, post_office_code, password) -> None:
     if db.session.execute(db.select(User).filter_by(username=username)).first():
         raise click.ClickException(f"Tên đăng nhập {username!r} đã tồn tại.")
     user = User(username=username, full_name=full_name.strip(), role=Role(role), post_office=office)
-    try:
-        user.set_password(password)
-    except ValueError as error:
-        raise click.ClickException(f"Mật khẩu quá ngắn: {error}") from error
+    _set_chosen_password(user, password)
     db.session.add(user)
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
+
+def _set_chosen_password(user: User, password: str) -> None:
+    """Set a password a person chose, if domain/passwords.py's rule allows it; else stop with why."""
+    from .forms import password_refusal
+
+    refusal = password_refusal(password, [user.username, user.full_name])
+    if refusal:
+        raise click.ClickException(refusal)
+    user.set_password(password)
+
+
+def _user_named(username: str) -> User:
+    user = db.session.execute(db.select(User).filter_by(username=username.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"Không có tài khoản {username!r}.")
+    return user
+
+
+@click.command("set-password")
+@click.argument("username")
+def set_password_command(username: str) -> None:
+    """Give USERNAME a new password (asked twice, never echoed); ends all their sessions."""
+    user = _user_named(username)
+    password = click.prompt("Mật khẩu mới / new password", hide_input=True, confirmation_prompt=True)
+    _set_chosen_password(user, password)
+    db.session.commit()
+    click.echo(f"Đã đặt mật khẩu mới cho {user.username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+def deactivate_user_command(username: str) -> None:
+    """Lock USERNAME's account: no login, and all their sessions end now."""
+    user = _user_named(username)
+    user.set_active(False)
+    db.session.commit()
+    click.echo(f"Đã khóa tài khoản {user.username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+
+@click.command("office-area")
+@click.argument("post_office_code")
+@click.argument("wards", nargs=-1)
+def office_area(post_office_code, wards) -> None:
+    """Say which communes (2025 names, e.g. "Phường Tam Kỳ") an office delivers to; none: the whole
+    province. Intake then warns of a dossier addressed outside them."""
+    from .domain.addresses import UnknownDivision, find_ward
+
+    office = db.session.execute(db.select(PostOffice).filter_by(code=post_office_code)).scalar_one_or_none()
+    if office is None or office.province_code is None:
+        raise click.ClickException(f"Không có bưu cục mã {post_office_code!r} (hoặc bưu cục chưa có tỉnh).")
+    codes = []
+    for name in wards:
+        try:
+            codes.append(int(find_ward(name, office.province_code).code))
+        except UnknownDivision as error:
+            raise click.ClickException(f"Không tìm thấy phường, xã {name!r} trong tỉnh của bưu cục.") from error
+    office.ward_codes = sorted(set(codes)) or None
+    db.session.commit()
+    click.echo(f"Bưu cục {office.code} phát ở {len(codes)} phường, xã." if codes
+               else f"Bưu cục {office.code} phát ở cả tỉnh.")
 
 
 @click.command("create-api-key")
@@ -75,7 +138,7 @@ def create_user(username, full_name, role, post_office_code, password) -> None:
 def create_api_key(agency_code, post_office_code) -> None:
     """Issue an API key for an agency's software; it is printed once and stored only hashed."""
     from .models import Agency
-    from .services.agency_api import issue_api_key
+    from .services.agency_keys import issue_api_key
 
     agency = db.session.execute(db.select(Agency).filter_by(code=agency_code)).scalar_one_or_none()
     if agency is None:
@@ -99,7 +162,7 @@ def worker(once: bool, threads: int) -> None:
     Start one on each machine that should share the work; stop it with SIGTERM.
     """
     if once:
-        from .services.agency_api import deliver_due
+        from .services.webhook_delivery import deliver_due
 
         click.echo(f"{deliver_due()} delivery tries")
         return
@@ -116,7 +179,7 @@ def verify_command() -> None:
     """Walk the event and proof chains and the signed checkpoints; exit 1 on the first problem."""
     import time
 
-    from .domain import chain, checkpoints
+    from .ledger import chain, checkpoints
 
     started, failed = time.monotonic(), False
     for name in chain.CHAINS:
@@ -138,7 +201,7 @@ def verify_command() -> None:
 @click.command("checkpoint")
 def checkpoint_command() -> None:
     """Sign the chains' current heads with the server's checkpoint key."""
-    from .domain import checkpoints
+    from .ledger import checkpoints
 
     key = checkpoints.load_or_create_key(current_app.config["CHECKPOINT_KEY_FILE"])
     for made in checkpoints.make_checkpoints(db.session, key):
@@ -151,10 +214,9 @@ def checkpoint_command() -> None:
 @click.argument("target_dir", type=click.Path(file_okay=False))
 def backup_command(target_dir: str) -> None:
     """Write the database and the media together into one .tar.gz in TARGET_DIR."""
-    from .domain.storage import MediaStore
     from .services.backup import create_backup
 
-    path = create_backup(target_dir, MediaStore(current_app.config["MEDIA_DIR"]))
+    path = create_backup(target_dir, media_store())
     click.echo(f"Đã sao lưu / backup written: {path}")
 
 
@@ -162,11 +224,10 @@ def backup_command(target_dir: str) -> None:
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 def restore_command(backup_file: str) -> None:
     """Restore a backup into this empty, migrated database (run init-db first), then run verify."""
-    from .domain.storage import MediaStore
     from .services.backup import RestoreRefused, restore_backup
 
     try:
-        counts = restore_backup(backup_file, MediaStore(current_app.config["MEDIA_DIR"]))
+        counts = restore_backup(backup_file, media_store())
     except RestoreRefused as refused:
         db.session.rollback()
         raise click.ClickException(f"Không khôi phục được / restore refused: {refused}") from refused
@@ -177,10 +238,9 @@ def restore_command(backup_file: str) -> None:
 @click.command("purge-media")
 def purge_media_command() -> None:
     """Delete signatures and photos past MEDIA_RETENTION_DAYS; their hashes stay for the chain."""
-    from .domain.storage import MediaStore
     from .services.privacy import purge_expired_media
 
-    purged = purge_expired_media(MediaStore(current_app.config["MEDIA_DIR"]),
+    purged = purge_expired_media(media_store(),
                                  current_app.config["MEDIA_RETENTION_DAYS"])
     db.session.commit()
     click.echo(f"Đã xóa {purged} tệp bằng chứng hết hạn lưu trữ / proofs purged.")
@@ -194,8 +254,7 @@ def citizen_data(action: str, code: str, yes: bool) -> None:
     """Export (JSON) or erase what is held about one citizen's dossier; recorded as an event."""
     import json
 
-    from .domain import custody
-    from .domain.storage import MediaStore
+    from .ledger import custody
     from .models import Shipment
     from .services import privacy
 
@@ -209,6 +268,6 @@ def citizen_data(action: str, code: str, yes: bool) -> None:
     else:
         if not yes:
             click.confirm(f"Xóa dữ liệu cá nhân của hồ sơ {code}? Không thể hoàn tác.", abort=True)
-        count = privacy.erase_citizen(dossier, MediaStore(current_app.config["MEDIA_DIR"]), "admin-cli")
+        count = privacy.erase_citizen(dossier, media_store(), "admin-cli")
         click.echo(f"Đã xóa dữ liệu cá nhân ({count} bưu gửi) / erased.")
     db.session.commit()

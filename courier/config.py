@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .private_files import private_folder
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -24,7 +26,7 @@ def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
 
 def _secret_key(instance_dir: Path) -> str:
     """Return a persistent random key kept in the instance folder (mode 0600)."""
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_dir)
     key_file = instance_dir / "secret_key"
     if not key_file.exists():
         try:
@@ -90,6 +92,11 @@ def from_environment(env=os.environ) -> dict:
         "UPLOAD_QUOTA_BYTES_PER_DAY": int(env.get("UPLOAD_QUOTA_BYTES_PER_DAY", str(100 * 1024 * 1024))),
         # A dispatcher's session ends after this long without a request (couriers work offline).
         "DISPATCHER_IDLE_MINUTES": int(env.get("DISPATCHER_IDLE_MINUTES", "30")),
+        # A courier's login lasts this many days at most (kept across browser restarts only if
+        # they ticked "remember"); it must outlive a day offline. Dispatchers' and admins'
+        # logins last STAFF_SESSION_HOURS at most, and are never remembered.
+        "COURIER_SESSION_DAYS": int(env.get("COURIER_SESSION_DAYS", "3")),
+        "STAFF_SESSION_HOURS": int(env.get("STAFF_SESSION_HOURS", "12")),
         # Signatures and photos are deleted this long after the hand-over (their hashes stay).
         # The post office's bank account for fees paid by transfer (VietQR); empty: cash only.
         "VIETQR_BANK_BIN": env.get("VIETQR_BANK_BIN", ""),

@@ -1,14 +1,17 @@
 """Web forms (Flask-WTF): validation and CSRF in one place, messages in Vietnamese."""
 import uuid
+from contextlib import nullcontext
 
-from flask_babel import lazy_gettext as _l
+from flask import has_request_context
+from flask_babel import force_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, DateField, FieldList, HiddenField, IntegerField, PasswordField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from .domain import passwords
 from .domain.formatting import local_today
 
 
@@ -22,6 +25,38 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with no fields: a button whose POST carries only the CSRF token."""
+
+
+# Why a chosen password is refused (codes from domain/passwords.py).
+PASSWORD_PROBLEMS = {
+    passwords.BLANK: _l("Mật khẩu không được chỉ gồm dấu cách."),
+    passwords.TOO_SHORT: _l("Mật khẩu quá ngắn: cần ít nhất %(count)d ký tự.", count=passwords.MIN_LENGTH),
+    passwords.TOO_LONG: _l("Mật khẩu quá dài: tối đa %(count)d ký tự.", count=passwords.MAX_LENGTH),
+    passwords.PERSONAL: _l("Mật khẩu dựa vào tên người dùng hoặc tên bưu điện, dễ bị đoán. Hãy chọn mật khẩu khác."),
+    passwords.GUESSABLE: _l("Mật khẩu quá phổ biến hoặc dễ đoán (dãy số, lặp lại, từ thông dụng). "
+                            "Hãy dùng một câu ngắn gồm vài từ không liền nghĩa."),
+}
+
+
+def password_refusal(password: str, user_words) -> str | None:
+    """Why `password` may not be chosen by a user known by `user_words`, in words; None if it may."""
+    problem = passwords.password_problem(password, user_words)
+    if problem is None:
+        return None
+    with nullcontext() if has_request_context() else force_locale("vi"):  # the CLI speaks Vietnamese
+        return str(PASSWORD_PROBLEMS[problem])
+
+
+class NewPasswordForm(FlaskForm):
+    """An administrator sets a user's new password; the strength rule is checked by the view."""
+    # InputRequired, not DataRequired: a password of spaces reaches the rule, which says why not.
+    password = PasswordField(_l("Mật khẩu mới"), validators=[
+        InputRequired(_l("Hãy nhập mật khẩu mới.")), Length(max=passwords.MAX_LENGTH)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[InputRequired(_l("Hãy nhập lại mật khẩu mới."))])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("Hai lần nhập mật khẩu không giống nhau."))
 
 
 # -- The dispatcher's console ------------------------------------------------------------------
@@ -76,9 +111,9 @@ INTAKE_ENCODINGS = [SelectChoice("", _l("Tự nhận biết")), SelectChoice("ut
 
 class IntakeUploadForm(FlaskForm):
     """The agency's file; the agency's choices are the office's agencies, set by the view."""
-    file = FileField(_l("Tệp danh sách hồ sơ (.xlsx, .csv, .tsv hoặc .txt)"), validators=[
+    file = FileField(_l("Tệp danh sách hồ sơ (.xlsx, .xls, .csv, .tsv hoặc .txt)"), validators=[
         FileRequired(_l("Hãy chọn tệp cần nhập.")),
-        FileAllowed(["csv", "tsv", "txt", "xlsx"], _l("Chỉ nhận tệp .xlsx, .csv, .tsv hoặc .txt."))])
+        FileAllowed(["csv", "tsv", "txt", "xlsx", "xls"], _l("Chỉ nhận tệp .xlsx, .xls, .csv, .tsv hoặc .txt."))])
     agency = SelectField(_l("Cơ quan"), choices=[], default="")
 
 

@@ -19,6 +19,8 @@ from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
 
+from .private_files import private_file
+
 class _Huey(Huey):
     """A Huey whose storage is opened on first use, from the app's configuration.
 
@@ -44,7 +46,7 @@ class _Huey(Huey):
                 pool = ConnectionPool.from_url(redis_url, socket_connect_timeout=2, socket_timeout=10)
                 self._storage = RedisStorage(name, connection_pool=pool)
             else:
-                self._storage = SqliteStorage(name, filename=sqlite_path)
+                self._storage = SqliteStorage(name, filename=str(private_file(sqlite_path)))
         return self._storage
 
     @storage.setter

@@ -48,8 +48,9 @@ DOSSIER_ERRORS = {
 
 # What a file-level or cross-row import problem means (courier.domain.imports' codes).
 IMPORT_ERRORS = {
-    "unreadable": _l("Không đọc được tệp: chỉ nhận tệp Excel .xlsx, hoặc tệp văn bản .csv, .tsv, .txt."),
-    "old_excel": _l("Tệp .xls của Excel cũ chưa đọc được: hãy mở bằng Excel và lưu lại thành .xlsx."),
+    "unreadable": _l("Không đọc được tệp: chỉ nhận tệp Excel .xlsx, .xls, hoặc tệp văn bản .csv, .tsv, .txt."),
+    "xls_not_excel": _l("Tệp .xls này thực ra là một trang web (HTML) do hệ thống xuất ra, không phải tệp "
+                        "Excel: hãy mở bằng Excel và lưu lại thành .xlsx."),
     "bad_encoding": _l("Không đọc được tệp theo bảng mã %(detail)s: hãy chọn bảng mã khác."),
     "no_rows": _l("Tệp không có dòng hồ sơ nào dưới dòng tiêu đề."),
     "no_header": _l("Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần các cột như Mã hồ sơ, "
@@ -66,6 +67,7 @@ IMPORT_ERRORS = {
     "no_agency": _l("Chưa biết cơ quan: hãy chọn cơ quan, hoặc ghi mã hồ sơ có mã đơn vị của cơ quan."),
     "prefix_not_agency": _l("Mã hồ sơ không bắt đầu bằng mã của cơ quan đã chọn."),
     "outside_province": _l("Địa chỉ ngoài tỉnh, thành phố của bưu cục."),
+    "outside_communes": _l("Phường, xã này không thuộc địa bàn phát của bưu cục."),
 }
 
 
@@ -100,6 +102,7 @@ SYNC_FIELD_ERRORS = {
     "corrupt": _l("Ảnh bị hỏng, không đọc được."),
     "too_many_pixels": _l("Ảnh quá nhiều điểm ảnh."),
     "signature_too_small": _l("Chữ ký quá ngắn: hãy ký đầy đủ."),
+    "signature_too_dark": _l("Ô ký bị tô kín: hãy xoá và ký lại."),
 }
 
 

@@ -32,7 +32,8 @@ def commands(bind: str) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "web": [python, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", bind,
-                "--no-control-socket", "--access-logfile", "-", "wsgi:app"],
+                "--no-control-socket", "--access-logfile", "-",
+                "--logger-class", "courier.access_log.RedactingLogger", "wsgi:app"],
         "worker": [python, "-m", "flask", "--app", "courier", "worker"],
     }
 

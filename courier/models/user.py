@@ -1,5 +1,4 @@
 """People who log in: couriers, dispatchers and administrators."""
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -45,30 +44,41 @@ class User(UserMixin, db.Model):
                                             values_callable=lambda e: [m.value for m in e]))
     post_office_id: Mapped[int] = mapped_column(ForeignKey("post_office.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # What the session cookie carries instead of the id: changing it (new
-    # password, deactivation) ends every session of this user at once.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True,
-                                               default=lambda: secrets.token_urlsafe(32))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     post_office: Mapped[PostOffice] = relationship()
 
-    def set_password(self, password: str) -> None:
-        """Hash and store a password (scrypt); ends the user's other sessions.
+    # Not stored: the raw token of the login this request came with (models/user_session.py),
+    # which is what the session cookie carries instead of the id.
+    session_token = None
 
-        Raises ValueError if the password is shorter than MIN_PASSWORD_LENGTH.
+    def set_password(self, password: str) -> None:
+        """Hash and store a password (scrypt); ends all the user's sessions. The caller commits.
+
+        Raises ValueError if the password is shorter than MIN_PASSWORD_LENGTH. Whether a person
+        may choose it is domain/passwords.py's rule, checked where they choose it.
         """
+        from .user_session import end_sessions_of
+
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
         self.password_hash = generate_password_hash(password, method=_hash_method())
-        self.session_token = secrets.token_urlsafe(32)
+        end_sessions_of(self)
+
+    def set_active(self, active: bool) -> None:
+        """Lock (False) or unlock the account; locking ends all its sessions. The caller commits."""
+        from .user_session import end_sessions_of
+
+        self.active = active
+        if not active:
+            end_sessions_of(self)
 
     def check_password(self, password: str) -> bool:
         """True if `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
-    def get_id(self) -> str:
+    def get_id(self) -> str | None:
         return self.session_token
 
     @property

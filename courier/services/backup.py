@@ -20,6 +20,7 @@ from sqlalchemy import Date, DateTime, Enum, Uuid, func, insert, select, text
 from ..domain.storage import MediaStore
 from ..extensions import db
 from ..models.types import UTCDateTime
+from ..private_files import private_file, private_folder
 
 FORMAT = 1
 
@@ -30,9 +31,8 @@ class RestoreRefused(Exception):
 
 def create_backup(target_dir: str | Path, media: MediaStore) -> Path:
     """Write a backup file into `target_dir` and return its path."""
-    target_dir = Path(target_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / f"courier-backup-{time.strftime('%Y%m%d-%H%M%S')}.tar.gz"
+    target_dir = private_folder(target_dir)
+    path = private_file(target_dir / f"courier-backup-{time.strftime('%Y%m%d-%H%M%S')}.tar.gz")
     manifest = {"format": FORMAT, "revision": _revision(), "tables": {}, "files": {}}
     _begin_snapshot()
     try:

@@ -25,6 +25,7 @@ AUDIENCES = {
     "auth": {"courier", "dispatcher", "admin"},
     "courier": {"courier"},
     "dispatch": {"dispatcher", "admin"},
+    "admin": {"admin"},
     "api": {"courier", "dispatcher", "admin"},
 }
 SAMPLE_VALUES = {"token": "x" * 24, "code": "en", "filename": "css/app.css"}

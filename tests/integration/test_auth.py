@@ -1,7 +1,7 @@
 """Logging in and out: hashed passwords, fresh sessions, CSRF, rate limits."""
 import pytest
 
-from courier.models import User
+from courier.models import User, UserSession
 from tests import factories
 from tests.conftest import csrf_token_from
 
@@ -37,12 +37,15 @@ def test_an_unknown_user_gets_the_same_message(users, auth):
 
 
 def test_login_starts_a_fresh_session(users, auth, client):
+    client.environ_base["HTTP_USER_AGENT"] = "test-phone"
     with client.session_transaction() as session:
         session["planted"] = "by an attacker before login"
     auth.login(users["courier"].username)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == users["courier"].session_token
+        token = session["_user_id"]
+    login = UserSession.find_live(token, "test-phone")
+    assert login is not None and login.user_id == users["courier"].id
 
 
 def test_next_is_followed_only_within_the_site(users, auth, client):

@@ -1,7 +1,7 @@
 """The day's board: each courier's round and progress, their phone's last sync, what is due and not out."""
 import pytest
 
-from courier.domain import custody
+from courier.ledger import custody
 from courier.domain.formatting import format_datetime, local_today
 from courier.domain.states import Action
 from courier.models import Attempt
@@ -99,7 +99,7 @@ def test_an_unchanged_board_costs_two_statements_beyond_the_login(db, client, da
     version = live(client)["version"]
     with statements_sent(db.engine) as sent:
         live(client, version)
-    board = [sql for sql, _ in sent if "user_account.session_token" not in sql]
+    board = [sql for sql, _ in sent if "user_session.token_hash" not in sql]
     assert len(board) == 2, board
 
 

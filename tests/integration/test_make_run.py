@@ -22,8 +22,9 @@ from flask_migrate import upgrade
 
 from courier import create_app
 from courier.config import BASE_DIR
+from courier.domain.tokens import new_token
 from courier.extensions import db as _db
-from courier.services.agency_api import issue_api_key
+from courier.services.agency_keys import issue_api_key
 from tests import factories
 from tests.conftest import _test_settings, csrf_token_from
 from tests.integration.agency_endpoint import AgencyEndpoint
@@ -46,8 +47,10 @@ def instance(tmp_path):
         agency = factories.agency()
         agency.post_office = office
         shipment = factories.shipment(office)
+        token, hashed = new_token()
+        shipment.add_citizen_link(hashed, "label")
         made = {"folder": folder, "dispatcher": dispatcher.username, "key": issue_api_key(agency),
-                "shipment": str(shipment.public_id), "code": shipment.dossier.code}
+                "shipment": str(shipment.public_id), "code": shipment.dossier.code, "token": token}
         _db.session.commit()
         _db.session.remove()
         _db.engine.dispose()
@@ -143,8 +146,22 @@ def test_make_run_delivers_a_webhook_by_itself_and_one_ctrl_c_stops_both(instanc
 
     supervisor.send_signal(signal.SIGINT)
     assert supervisor.wait(timeout=WAIT_SECONDS) == 0
+    assert "/dispatch/receive" in log.read_text(errors="replace")  # the access log is on
     assert all(_gone(pid) for pid in children.values())
     assert not _answers(base)
+
+
+def test_the_access_log_keeps_no_citizen_link_token(instance, started):
+    supervisor, base, _children, log = started
+    token = instance["token"]
+    with urllib.request.urlopen(urllib.request.Request(
+            f"{base}/t/{token}", headers={"Referer": f"{base}/t/{token}/receipt"}), timeout=10) as page:
+        assert page.status == 200
+    deadline = time.monotonic() + WAIT_SECONDS
+    while "/t/[redacted]" not in log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+        time.sleep(0.1)
+    assert token not in log.read_text(errors="replace")
 
 
 def test_when_the_worker_dies_the_web_server_is_stopped_too_and_the_exit_is_an_error(started):
