@@ -110,6 +110,9 @@ def from_environment(env=os.environ) -> dict:
         # Webhooks: a worker holds a delivery this long while it tries it (longer than the
         # timeout), and sweeps for due deliveries (retries, lost tasks) this often.
         "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+        # Webhooks go to the internet only; 1 also allows loopback and private addresses, for an
+        # agency on the post office's own network (and tests). Never link-local (cloud metadata).
+        "WEBHOOK_ALLOW_PRIVATE_NETWORKS": _bool(env.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS"), False),
         "WEBHOOK_CLAIM_SECONDS": int(env.get("WEBHOOK_CLAIM_SECONDS", "60")),
         "WEBHOOK_SWEEP_SECONDS": int(env.get("WEBHOOK_SWEEP_SECONDS", "30")),
         # Proxies (nginx) in front of the app whose X-Forwarded-For/-Proto are trusted; 0: none.

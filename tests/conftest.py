@@ -45,6 +45,8 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         # No fsync per commit: tests do not cut the power, and the suite runs twice as fast.
         "SQLITE_SYNCHRONOUS": "NORMAL",
         "PUBLIC_BASE_URL": "http://localhost",
+        # The tests' agency endpoints listen on 127.0.0.1; test_webhook_targets.py turns this off.
+        "WEBHOOK_ALLOW_PRIVATE_NETWORKS": True,
     }
     if url.startswith("postgresql"):
         # As SQLite's NORMAL above: commits need not wait for the disk in tests.

@@ -3,19 +3,20 @@
 Each try is claimed, sent signed with the agency's secret, and recorded; a
 failure is retried with backoff (domain/webhooks.py) until a 2xx.
 """
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import timedelta
 
 from flask import current_app
 
 from ..domain import webhooks
+from ..domain.webhook_targets import TargetRefused
 from ..extensions import db
 from ..models import Webhook, WebhookDelivery, WebhookTry
 from ..models.types import utcnow
+from . import webhook_targets
 from .agency_keys import secret_box
 
 
@@ -65,17 +66,15 @@ def _try(delivery: WebhookDelivery, timeout: float) -> None:
         delivery.status = "dropped"  # the agency removed its webhook
         return
     body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
-    request = urllib.request.Request(hook.url, data=body, method="POST", headers={
-        "Content-Type": "application/json", webhooks.EVENT_ID_HEADER: str(delivery.event_id),
-        webhooks.SIGNATURE_HEADER: webhooks.sign(body, secret_box().open(hook.secret_encrypted)),
-    })
+    headers = {"Content-Type": "application/json", webhooks.EVENT_ID_HEADER: str(delivery.event_id),
+               webhooks.SIGNATURE_HEADER: webhooks.sign(body, secret_box().open(hook.secret_encrypted))}
     started, status, error = time.monotonic(), None, None
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as refused:
-        status = refused.code
-    except (urllib.error.URLError, OSError, ValueError) as failure:
+        # Resolved and checked for this very try, sent to the address checked, no redirect followed.
+        status = webhook_targets.post(hook.url, body, headers, timeout)
+    except TargetRefused as refused:
+        error = f"refused: {refused}"[:300]
+    except (OSError, http.client.HTTPException, ValueError) as failure:
         error = str(failure)[:300]
     delivery.tries += 1
     db.session.add(WebhookTry(delivery=delivery, url=hook.url, status_code=status, error=error,

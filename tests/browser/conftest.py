@@ -55,7 +55,8 @@ class LiveServer:
                         ID_HASH_KEY="test-id-hash-key", MEDIA_DIR=str(scratch / "media"),
                         COURIER_INSTANCE_DIR=str(scratch / "instance"),
                         PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute",
-                        VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567")
+                        VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567",
+                        WEBHOOK_ALLOW_PRIVATE_NETWORKS="1")  # the agency's endpoint is on this machine
         self.process = None
 
     def start(self) -> None:

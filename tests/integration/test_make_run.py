@@ -73,6 +73,7 @@ def started(instance, tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "FLASK_APP"} and not k.startswith(("HUEY_", "WEBHOOK_"))}
     env.update({"COURIER_INSTANCE_DIR": str(instance["folder"]), "SQLITE_SYNCHRONOUS": "NORMAL",
+                "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",  # the agency's endpoint is on this machine
                 "PUBLIC_BASE_URL": f"http://localhost:{port}"})
     log = tmp_path / "run_all.log"
     with open(log, "wb") as out:

@@ -9,8 +9,9 @@ from spectree import Response
 
 from ...auth import agency_key_required, public
 from ...domain.dossiers import DossierInvalid
+from ...domain.webhook_targets import TargetRefused
 from ...extensions import csrf, db
-from ...services import agency_keys, dossier_push, webhook_outbox
+from ...services import agency_keys, dossier_push, webhook_outbox, webhook_targets
 from . import problems
 from .blueprint import bp
 from .schemas import DossierIn, ProblemOut, ShipmentOut, WebhookIn, WebhookOut, api_spec, document
@@ -68,6 +69,11 @@ def put_webhook():
     if found:
         return problems.problem(422, "invalid_webhook", errors=found)
     url = str(WebhookIn.model_validate(body).url)
+    try:
+        webhook_targets.check(url)
+    except TargetRefused as refused:
+        return problems.problem(422, "invalid_webhook", errors=[
+            problems.entry(("url",), refused.code, str(problems.WEBHOOK_REFUSALS[refused.code]))])
     secret = agency_keys.set_webhook(g.agency, url)
     db.session.commit()
     return jsonify(url=url, secret=secret, example_event=webhook_outbox.example_event())

@@ -67,6 +67,17 @@ def is_agency_call(path: str) -> bool:
     return path.startswith(AGENCY_PATHS)
 
 
+# Why a webhook URL is refused (domain/webhook_targets.py's codes).
+WEBHOOK_REFUSALS = {
+    "bad_scheme": _l("Chỉ nhận địa chỉ http:// hoặc https://."),
+    "credentials": _l("Địa chỉ không được chứa tên đăng nhập hay mật khẩu."),
+    "no_host": _l("Địa chỉ thiếu tên máy chủ."),
+    "bad_port": _l("Cổng (port) trong địa chỉ không hợp lệ."),
+    "unresolvable": _l("Không tìm thấy máy chủ này (tên miền không phân giải được)."),
+    "private_address": _l("Địa chỉ này trỏ vào mạng nội bộ hoặc địa chỉ đặc biệt; chỉ nhận máy chủ trên Internet."),
+}
+
+
 def problem(status: int, code: str, detail: str | None = None, errors: list[dict] | None = None,
             title: str | None = None):
     """A problem-details response; `code` is stable for programs, the words are for people."""
