@@ -59,7 +59,6 @@ def from_environment(env=os.environ) -> dict:
         "SECRET_KEY": secret_key,
         # Keyed hash for recipients' ID numbers; its own key so that rotating the
         # session key does not break ID matching on stored attempts.
-        "ID_HASH_KEY": env.get("ID_HASH_KEY") or secret_key,
         "SQLALCHEMY_DATABASE_URI": uri,
         "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
         "SQLITE_SYNCHRONOUS": _choice(env.get("SQLITE_SYNCHRONOUS"), ("FULL", "EXTRA", "NORMAL"), "FULL"),

@@ -92,6 +92,7 @@ SYNC_FIELD_ERRORS = {
     "too_long": _l("Quá dài."),
     "in_the_future": _l("Thời điểm ghi nhận ở tương lai: kiểm tra đồng hồ của máy."),
     "not_masked": _l("Chỉ được gửi 4 số cuối của giấy tờ, phần còn lại phải che."),
+    "does_not_match": _l("Số cuối giấy tờ không khớp với số cơ quan đã gửi: không thể ghi là đã khớp."),
     "invalid_amount": _l("Số tiền không đúng (đồng, số nguyên)."),
     "not_json": _l("Không đọc được dữ liệu."),
     "not_an_object": _l("Không đọc được dữ liệu."),

@@ -35,7 +35,6 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        "ID_HASH_KEY": "test-id-hash-key",
         "MEDIA_DIR": str(media_dir),
         "CHECKPOINT_KEY_FILE": str(media_dir) + "-checkpoint.pem",
         # Each test its own queue file, never the instance folder's.

@@ -1,12 +1,9 @@
 """Recipients' ID numbers: what may be kept of them, and how they are compared.
 
-A citizen's full ID number (CCCD, 12 digits; old CMND, 9) is never stored.
-We keep the last four digits behind a mask, for people to read, and a keyed
-HMAC-SHA256 of the whole number, so the same card can be recognised later
-without the number being recoverable from the database alone.
+A citizen's full ID number (CCCD, 12 digits; old CMND, 9) never leaves the
+phone: the server keeps only the last four digits behind a mask, for people to
+read, and checks them against the tail the agency gave.
 """
-import hashlib
-import hmac
 import re
 
 TAIL_LENGTH = 4
@@ -35,12 +32,14 @@ def masked_tail(id_number: str) -> str:
     return "*" * (len(digits) - TAIL_LENGTH) + digits[-TAIL_LENGTH:]
 
 
-def keyed_hash(id_number: str, key: str | bytes) -> str:
-    """HMAC-SHA256 of the normalised number under `key`, as hex."""
-    if isinstance(key, str):
-        key = key.encode()
-    digits = normalise_id_number(id_number)
-    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+def masked_tail_agrees(masked: str | None, expected_tail: str | None) -> bool:
+    """Whether the digits a masked number shows ('********1234') agree with the tail the agency
+    gave (3 to 6 digits), over the digits both have: what the server can check of the phone's
+    "matched", since it never sees the whole number."""
+    shown = re.sub(r"\D", "", masked or "")
+    expected = re.sub(r"\D", "", expected_tail or "")
+    common = min(len(shown), len(expected))
+    return common >= 3 and shown[-common:] == expected[-common:]
 
 
 def tail_matches(id_number_or_tail: str, expected_tail: str | None) -> bool | None:

@@ -22,7 +22,7 @@ class Attempt(db.Model):
     `client_id` is made on the courier's phone when the visit is recorded and
     is the idempotency key: a unique constraint, not a read-then-write, keeps
     an offline replay from creating a second attempt. The recipient's full ID
-    number is never stored: only its masked tail and a keyed hash.
+    number is never stored: only its masked tail.
     """
 
     __tablename__ = "attempt"
@@ -56,7 +56,6 @@ class Attempt(db.Model):
     authorised_relationship: Mapped[str | None] = mapped_column(String(60))
     id_check: Mapped[IdCheck | None] = mapped_column(_enum(IdCheck, 16))
     id_tail_masked: Mapped[str | None] = mapped_column(String(16))
-    id_keyed_hash: Mapped[str | None] = mapped_column(String(64))
     override_reason: Mapped[str | None] = mapped_column(Text)
     fee_agency_collected: Mapped[int] = mapped_column(default=0)
     fee_postage_collected: Mapped[int] = mapped_column(default=0)

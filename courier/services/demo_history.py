@@ -113,13 +113,20 @@ def hand_over(shipment: Shipment, courier: User, at: datetime, failed: bool, med
     else:
         body |= {"outcome": "delivered",
                  "recipient": {"name": dossier.applicant_name, "relationship": "applicant",
-                               "id_check": "matched"},
+                               **_id_checked(dossier.expected_id_tail)},
                  "fees": {"agency": dossier.fee_agency, "postage": dossier.fee_postage, "method": "cash"}}
         uploads = media
     # The phone synced a few minutes after the visit (never later than now, for this morning's
     # visits): the server's times follow it.
     handover.submit_attempt(courier, json.dumps(body), uploads, store, max_attempts=max_attempts,
                         recorded_at=min(at + timedelta(minutes=4), utcnow()))
+
+
+def _id_checked(expected_tail: str | None) -> dict:
+    """What the phone records of the recipient's card: checked against the agency's tail if it gave one."""
+    if not expected_tail:
+        return {"id_check": "not_given"}
+    return {"id_check": "matched", "id_tail_masked": "********" + expected_tail[-4:].rjust(4, "0")}
 
 
 def _send_back(shipment, dispatcher, at, max_attempts) -> None:

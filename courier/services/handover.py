@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..domain import images
-from ..domain.attempts import AttemptInput, AttemptInvalid, Outcome, parse_attempt
+from ..domain import identity, images
+from ..domain.attempts import AttemptInput, AttemptInvalid, IdCheck, Outcome, parse_attempt
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action, State, after_failure
 from ..domain.storage import MediaStore
@@ -75,6 +75,7 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
     if seen.known_attempt is not None:
         return _replay(seen.known_attempt, digest, courier)
     shipment = _check_shipment(courier, seen.shipment)
+    _check_identity(entry, shipment)
     media = _check_media(entry, uploads)
     if daily_quota is not None:
         _check_quota(seen.media_bytes_today, media, daily_quota)
@@ -174,6 +175,14 @@ def _check_shipment(courier: User, shipment: Shipment | None) -> Shipment:
     if shipment.holder_courier_id != courier.id and not has_been_on_round(courier, shipment):
         raise SyncRejected("not_on_your_round")
     return shipment
+
+
+def _check_identity(entry: AttemptInput, shipment: Shipment) -> None:
+    """The phone's "matched" stands only if the tail it kept agrees with the agency's, checked here."""
+    if entry.columns.get("id_check") is not IdCheck.MATCHED:
+        return
+    if not identity.masked_tail_agrees(entry.columns.get("id_tail_masked"), shipment.dossier.expected_id_tail):
+        raise SyncRejected("invalid", {"recipient.id_check": "does_not_match"})
 
 
 def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKind, images.CheckedImage]:

@@ -52,7 +52,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = scratch / "gunicorn.log"
         self.env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="browser-test-key",
-                        ID_HASH_KEY="test-id-hash-key", MEDIA_DIR=str(scratch / "media"),
+                        MEDIA_DIR=str(scratch / "media"),
                         COURIER_INSTANCE_DIR=str(scratch / "instance"),
                         PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute",
                         VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567",

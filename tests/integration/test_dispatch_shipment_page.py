@@ -27,7 +27,7 @@ def phone(app, users):
 def out(db, office, users, auth):
     """A shipment on the courier's round today, taken out for delivery."""
     shipment = received(office, users["dispatcher"], applicant_name="Trần Thị Bích Ngọc",
-                        latitude=15.5750, longitude=108.4760)
+                        latitude=15.5750, longitude=108.4760, expected_id_tail="1234")
     on_round(office, users["courier"], users["dispatcher"], [shipment])
     custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
     db.session.commit()

@@ -1,10 +1,10 @@
-"""An attempt keeps only the masked tail and a keyed hash of the recipient's ID number."""
+"""An attempt keeps only the masked tail of the recipient's ID number: nothing else of it reaches the server."""
 import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import text
 
-from courier.domain.identity import keyed_hash, masked_tail
+from courier.domain.identity import masked_tail
 from courier.models import Attempt, IdCheck, Outcome, RecipientRelationship
 from tests import factories
 
@@ -18,7 +18,7 @@ def test_the_full_id_number_is_nowhere_in_the_database(app, db, office, users):
         outcome=Outcome.DELIVERED, captured_at=datetime.now(timezone.utc),
         recipient_name="Trần Thị Bích Ngọc", recipient_relationship=RecipientRelationship.APPLICANT,
         id_check=IdCheck.MATCHED, id_tail_masked=masked_tail(FULL_ID),
-        id_keyed_hash=keyed_hash(FULL_ID, app.config["ID_HASH_KEY"]), content_digest="0" * 64,
+        content_digest="0" * 64,
     ))
     db.session.commit()
     row = db.session.execute(text("SELECT * FROM attempt")).mappings().one()

@@ -237,3 +237,25 @@ def test_a_crash_after_the_attempt_is_written_but_before_its_media_leaves_nothin
     response = post(courier_client, delivered(on_round))
     assert response.status_code == 500
     assert attempts(db) == []  # not an attempt without its proofs, which a replay would then accept
+
+
+def test_the_server_does_not_take_the_phones_word_that_the_id_matched(db, courier_client, on_round):
+    """The phone says "matched" but the tail it kept is not the agency's: refused, nothing stored."""
+    on_round.dossier.expected_id_tail = "9876"
+    db.session.commit()
+    forged = delivered(on_round)
+    forged["recipient"] |= {"id_tail_masked": "********1234", "id_check": "matched"}
+    response = post(courier_client, forged)
+    assert response.status_code == 422 and "không khớp với số cơ quan đã gửi" in response.json["fields"]["recipient.id_check"]
+    assert attempts(db) == []
+    honest = delivered(on_round)  # the card that does end in 9876
+    assert honest["recipient"]["id_tail_masked"] == "********9876"
+    assert post(courier_client, honest).status_code == 201
+    assert attempts(db)[0].id_check.value == "matched"
+
+
+def test_matched_with_no_tail_from_the_agency_is_refused(db, courier_client, on_round):
+    forged = delivered(on_round)  # the agency gave no tail: the phone would say "not_given"
+    forged["recipient"]["id_check"] = "matched"
+    response = post(courier_client, forged)
+    assert response.status_code == 422 and "không khớp với số cơ quan đã gửi" in response.json["fields"]["recipient.id_check"]
