@@ -1,5 +1,6 @@
 """courier: proof of hand-over for public-service results delivered by post."""
 from flask import Flask, g, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_compress import Compress
 
 from . import auth, config
@@ -13,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     `test_config` overrides values read from the environment.
     """
     app = Flask(__name__, instance_relative_config=False)
+    app.json = _JSONProvider(app)
     settings = config.from_environment()
     settings.update(test_config or {})
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(settings["SQLALCHEMY_DATABASE_URI"]))
@@ -47,6 +49,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     templating.register(app)
     return app
+
+
+class _JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply to parse is bad JSON (a 4xx where the view
+    reads it), not a RecursionError and a 500."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as error:
+            raise ValueError("JSON nested too deeply") from error
 
 
 def _init_extensions(app: Flask) -> None:

@@ -170,8 +170,8 @@ def _check_agency_key():
 
 def safe_next(target: str | None) -> str | None:
     """Return `target` only if it is a path on this site (no open redirect)."""
-    if not target:
-        return None
+    if not target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # a control character (CR, LF) would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

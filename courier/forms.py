@@ -71,10 +71,20 @@ def choices(pairs, everything=None) -> list[SelectChoice]:
 
 
 def _optional_int(value) -> int | None:
-    """Coerce a select's value: an empty choice is None, anything else must be a whole number."""
+    """Coerce a select's value: an empty choice is None, anything else must be a record's id
+    (a positive whole number that fits the databases' integer columns)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError("not a record's id")
+    return number
+
+
+def _within_years(form, field) -> None:
+    """A date people work with: years 2000-2099, so that no arithmetic on it runs off the calendar."""
+    if field.data and not 2000 <= field.data.year <= 2099:
+        raise ValidationError(_l("Ngày phải trong các năm 2000–2099."))
 
 
 def _id_menu(label, *validators) -> SelectField:
@@ -151,7 +161,7 @@ class ScanForm(FlaskForm):
 class LabelFilterForm(GetForm):
     agency = _id_menu(_l("Cơ quan"))
     commune = _id_menu(_l("Phường/Xã"))
-    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
+    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional(), _within_years])
     unprinted = BooleanField(_l("Chỉ bưu gửi chưa in nhãn"))
 
 
@@ -163,15 +173,15 @@ class PrintLabelsForm(PickShipmentsForm):
 
 class RoundPickForm(GetForm):
     courier = _id_menu(_l("Bưu tá"))
-    day = DateField(_l("Ngày phát"), validators=[Optional()])
+    day = DateField(_l("Ngày phát"), validators=[Optional(), _within_years])
     agency = _id_menu(_l("Cơ quan"))
     commune = _id_menu(_l("Phường/Xã"))
-    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional()])
+    due = DateField(_l("Hẹn trả đến ngày"), validators=[Optional(), _within_years])
 
 
 class AddToRoundForm(PickShipmentsForm):
     courier = IntegerField(validators=[DataRequired()])
-    day = DateField(validators=[DataRequired()])
+    day = DateField(validators=[DataRequired(), _within_years])
 
     def validate_day(self, field):
         if field.data and field.data < local_today():
@@ -184,7 +194,7 @@ class MoveStopForm(FlaskForm):
 
 class ReassignForm(FlaskForm):
     courier = _id_menu(_l("Bưu tá"), DataRequired(_l("Hãy chọn bưu tá.")))
-    day = DateField(_l("Ngày phát"), validators=[DataRequired(_l("Hãy chọn ngày phát."))])
+    day = DateField(_l("Ngày phát"), validators=[DataRequired(_l("Hãy chọn ngày phát.")), _within_years])
 
     def validate_day(self, field):
         if field.data and field.data < local_today():
@@ -217,7 +227,7 @@ class ShipmentSearchForm(GetForm):
     state = SelectField(_l("Trạng thái"), validate_choice=False)
     agency = _id_menu(_l("Cơ quan"))
     commune = _id_menu(_l("Phường/Xã"))
-    due = DateField(_l("Hẹn trả"), validators=[Optional()])
+    due = DateField(_l("Hẹn trả"), validators=[Optional(), _within_years])
 
 
 class ConfirmReceiptForm(FlaskForm):
@@ -244,8 +254,8 @@ class CitizenNoteForm(FlaskForm):
 class ReportRangeForm(GetForm):
     """The period a report covers: Vietnamese calendar days, both ends included."""
 
-    start = DateField(_l("Từ ngày"), validators=[Optional()])
-    end = DateField(_l("Đến ngày"), validators=[Optional()])
+    start = DateField(_l("Từ ngày"), validators=[Optional(), _within_years])
+    end = DateField(_l("Đến ngày"), validators=[Optional(), _within_years])
 
     MAX_DAYS = 366  # a year: the province reports by month, quarter and year
 
@@ -271,7 +281,7 @@ class CashHandInForm(FlaskForm):
     """Cash a courier hands in at the desk; a negative amount corrects an earlier entry."""
 
     courier = _id_menu(_l("Bưu tá"), DataRequired(_l("Hãy chọn bưu tá.")))
-    handed_on = DateField(_l("Ngày làm việc"), validators=[DataRequired(_l("Hãy chọn ngày."))])
+    handed_on = DateField(_l("Ngày làm việc"), validators=[DataRequired(_l("Hãy chọn ngày.")), _within_years])
     amount = StringField(_l("Số tiền (đồng)"), validators=[DataRequired(_l("Hãy nhập số tiền."))])
     note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=200)])
 
