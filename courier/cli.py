@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(deactivate_user_command)
     app.cli.add_command(office_area)
     app.cli.add_command(create_api_key)
+    app.cli.add_command(revoke_api_key)
     app.cli.add_command(worker)
     app.cli.add_command(verify_command)
     app.cli.add_command(checkpoint_command)
@@ -151,6 +152,24 @@ def create_api_key(agency_code, post_office_code) -> None:
     key = issue_api_key(agency)
     db.session.commit()
     click.echo(f"Khóa API cho {agency.name} (chỉ hiện một lần / shown once):\n{key}")
+
+
+@click.command("revoke-api-key")
+@click.option("--agency", "agency_code", required=True, help="The agency's national code.")
+@click.option("--key", "key_prefix", help="Only this key (its start, ck_xxxxxxxxxxxx, is enough); else all.")
+def revoke_api_key(agency_code, key_prefix) -> None:
+    """Revoke an agency's API key (a leaked one) or all of them; its software is refused from now on."""
+    from .models import Agency
+    from .services.agency_keys import revoke_api_keys
+
+    agency = db.session.execute(db.select(Agency).filter_by(code=agency_code)).scalar_one_or_none()
+    if agency is None:
+        raise click.ClickException(f"Không có cơ quan mã {agency_code!r}.")
+    count = revoke_api_keys(agency, key_prefix)
+    db.session.commit()
+    if not count:
+        raise click.ClickException("Không có khóa nào đang dùng khớp với yêu cầu.")
+    click.echo(f"Đã thu hồi {count} khóa API của {agency.name}.")
 
 
 @click.command("worker")

@@ -44,6 +44,7 @@ DOSSIER_ERRORS = {
     "invalid_amount": _l("Số tiền không đúng (đồng, số nguyên)."),
     "invalid_coordinates": _l("Tọa độ không đúng hoặc nằm ngoài Việt Nam."),
     "invalid_id_tail": _l("Đuôi số giấy tờ phải là 3 đến 6 chữ số."),
+    "prefix_not_agency": _l("Mã hồ sơ không bắt đầu bằng mã của cơ quan đã chọn."),
 }
 
 # What a file-level or cross-row import problem means (courier.domain.imports' codes).

@@ -12,6 +12,7 @@ from flask import current_app
 from ..domain import webhooks
 from ..extensions import db
 from ..models import Agency, ApiKey, Webhook
+from ..models.types import utcnow
 
 KEY_PREFIX = "ck_"
 
@@ -21,6 +22,18 @@ def issue_api_key(agency: Agency) -> str:
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     db.session.add(ApiKey(agency=agency, prefix=prefix, key_hash=_hash(secret)))
     return f"{KEY_PREFIX}{prefix}_{secret}"
+
+
+def revoke_api_keys(agency: Agency, prefix: str | None = None) -> int:
+    """Revoke the agency's live keys (only the one whose public part is `prefix`, if given);
+    how many were revoked. Caller commits."""
+    query = db.select(ApiKey).filter_by(agency_id=agency.id, revoked_at=None)
+    if prefix:
+        query = query.filter_by(prefix=prefix.removeprefix(KEY_PREFIX).split("_", 1)[0])
+    keys = db.session.execute(query).scalars().all()
+    for key in keys:
+        key.revoked_at = utcnow()
+    return len(keys)
 
 
 def agency_for_key(presented: str | None) -> Agency | None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..domain.dossiers import CleanDossier, check_dossier
+from ..domain.dossiers import CleanDossier, DossierInvalid, check_dossier
+from ..domain.imports import code_prefix
+from ..domain.validation import NATIONAL_DOSSIER_CODE
 from ..domain.tokens import citizen_url, token_hash
 from ..extensions import db
 from ..ledger import custody
@@ -49,8 +51,22 @@ class PushOutcome:
 
 
 def check(agency: Agency, fields: dict) -> CleanDossier:
-    """The dossier's checked values; raises DossierInvalid listing every field problem."""
-    return check_dossier(fields, agency.dossier_code_pattern)
+    """The dossier's checked values; raises DossierInvalid listing every field problem.
+
+    A national-shape code must carry the pushing agency's own unit code: an agency's key
+    may not file results under another agency's numbers.
+    """
+    errors, clean = {}, None
+    try:
+        clean = check_dossier(fields, agency.dossier_code_pattern)
+    except DossierInvalid as invalid:
+        errors = dict(invalid.errors)
+    code = str(fields.get("code") or "").strip() if isinstance(fields, dict) else ""
+    if "code" not in errors and NATIONAL_DOSSIER_CODE.match(code) and code_prefix(code) != agency.code:
+        errors["code"] = "prefix_not_agency"
+    if errors:
+        raise DossierInvalid(errors)
+    return clean
 
 
 def push(agency: Agency, clean: CleanDossier) -> PushOutcome:
