@@ -136,7 +136,9 @@ def office_area(post_office_code, wards) -> None:
 @click.command("create-api-key")
 @click.option("--agency", "agency_code", required=True, help="The agency's national code.")
 @click.option("--post-office", "post_office_code", help="Link the agency to the office that carries its results.")
-def create_api_key(agency_code, post_office_code) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=365, show_default=True,
+              help="How long the key works; then it is refused and a new one must be issued.")
+def create_api_key(agency_code, post_office_code, days) -> None:
     """Issue an API key for an agency's software; it is printed once and stored only hashed."""
     from .models import Agency
     from .services.agency_keys import issue_api_key
@@ -149,9 +151,9 @@ def create_api_key(agency_code, post_office_code) -> None:
         if office is None:
             raise click.ClickException(f"Không có bưu cục mã {post_office_code!r}.")
         agency.post_office = office
-    key = issue_api_key(agency)
+    key = issue_api_key(agency, days)
     db.session.commit()
-    click.echo(f"Khóa API cho {agency.name} (chỉ hiện một lần / shown once):\n{key}")
+    click.echo(f"Khóa API cho {agency.name}, dùng được {days} ngày (chỉ hiện một lần / shown once):\n{key}")
 
 
 @click.command("revoke-api-key")

@@ -6,6 +6,7 @@ Keys are shown once and stored hashed; webhook secrets are stored encrypted
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 
@@ -17,10 +18,15 @@ from ..models.types import utcnow
 KEY_PREFIX = "ck_"
 
 
-def issue_api_key(agency: Agency) -> str:
-    """Make a new key for the agency and return it; only its hash is stored. Caller commits."""
+KEY_DAYS = 365  # a key's default life: renewed once a year, with the agency's other certificates
+
+
+def issue_api_key(agency: Agency, days: int | None = KEY_DAYS) -> str:
+    """Make a new key for the agency, good for `days` (None: until revoked), and return it; only its
+    hash is stored. Caller commits."""
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    db.session.add(ApiKey(agency=agency, prefix=prefix, key_hash=_hash(secret)))
+    expires = utcnow() + timedelta(days=days) if days else None
+    db.session.add(ApiKey(agency=agency, prefix=prefix, key_hash=_hash(secret), expires_at=expires))
     return f"{KEY_PREFIX}{prefix}_{secret}"
 
 
@@ -43,6 +49,8 @@ def agency_for_key(presented: str | None) -> Agency | None:
     prefix, secret = presented[len(KEY_PREFIX):].split("_", 1)
     key = db.session.execute(db.select(ApiKey).filter_by(prefix=prefix, revoked_at=None)).scalar_one_or_none()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(secret)):
+        return None
+    if key.expires_at is not None and key.expires_at <= utcnow():
         return None
     return key.agency
 

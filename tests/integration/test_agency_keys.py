@@ -32,3 +32,23 @@ def test_a_leaked_key_is_revoked_and_the_other_keeps_working(app, client, db, of
     assert client.get("/api/v1/dossiers/x", headers={"Authorization": f"Bearer {kept}"}).status_code == 404
     again = runner.invoke(args=["revoke-api-key", "--agency", agency.code, "--key", leaked[:15]])
     assert again.exit_code != 0 and "Không có khóa nào" in again.output
+
+
+def test_a_key_stops_working_when_it_expires(app, client, db, office):
+    from datetime import timedelta
+
+    from courier.models import ApiKey
+    from courier.models.types import utcnow
+
+    agency = factories.agency()
+    agency.post_office = office
+    result = app.test_cli_runner().invoke(args=["create-api-key", "--agency", agency.code, "--days", "30"])
+    assert result.exit_code == 0 and "dùng được 30 ngày" in result.output
+    key = result.output.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.get("/api/v1/dossiers/x", headers=headers).status_code == 404  # works: no such dossier
+    stored = db.session.execute(db.select(ApiKey)).scalar_one()
+    assert timedelta(days=29) < stored.expires_at - utcnow() <= timedelta(days=30)
+    stored.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/api/v1/dossiers/x", headers=headers).status_code == 401
