@@ -2,7 +2,7 @@
 from .agency_api import ApiKey, Webhook, WebhookDelivery, WebhookTry
 from .cash import CashHandIn
 from .chain import ChainCheckpoint, ChainHead
-from .citizen_link import CitizenLink, LinkSource
+from .citizen_link import CitizenAnswer, CitizenLink, LinkSource
 from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind, RecipientRelationship
 from .dossier import ONE_DATABASE_ONLY, AuthorisedPerson, Dossier, described_by_the_models
 from .event import AuditViolation, Event
@@ -16,7 +16,7 @@ from .login_throttle import LoginThrottle
 from .user_session import UserSession
 
 __all__ = [
-    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
+    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenAnswer", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
     "FailureReason", "IdCheck", "Outcome", "PostOffice", "Proof", "ProofKind",
     "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "UserSession", "LoginThrottle", "Webhook", "WebhookDelivery", "WebhookTry",
     "ONE_DATABASE_ONLY", "described_by_the_models",

@@ -36,3 +36,17 @@ class CitizenLink(db.Model):
 
     def __repr__(self) -> str:
         return f"<CitizenLink {self.source} of shipment {self.shipment_id}>"
+
+
+class CitizenAnswer(db.Model):
+    """The citizen's one answer about a delivered shipment: received, or not received.
+
+    The primary key holds "one answer" when two taps, two phones or two link holders
+    answer at once; the custody event written beside it is the record the chain keeps.
+    """
+
+    __tablename__ = "citizen_answer"
+
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id"), primary_key=True)
+    action: Mapped[str] = mapped_column(String(32))  # citizen_confirmed or citizen_disputed
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

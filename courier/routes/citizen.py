@@ -7,6 +7,7 @@ rate-limited per IP. GET never changes anything: answers are POSTs with CSRF.
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
                    send_file, url_for)
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ..auth import public
 from ..domain.states import TERMINAL
@@ -69,10 +70,11 @@ def _answer(token: str, form, record, thanks: str):
     if form.validate_on_submit():
         try:
             record(view)
-        except tracking.AlreadyDone:
+            db.session.commit()
+        except (tracking.AlreadyDone, IntegrityError):  # the latter: another answer won the race
+            db.session.rollback()
             flash(_("Bạn đã trả lời cho kết quả này rồi."), "error")
         else:
-            db.session.commit()
             flash(thanks, "info")
     return redirect(url_for("citizen.track", token=token))
 

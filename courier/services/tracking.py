@@ -15,7 +15,7 @@ from ..domain.storage import MediaStore
 from ..domain.tokens import token_hash
 from ..extensions import db
 from ..ledger import custody
-from ..models import Attempt, CitizenLink, Event, Outcome, ProofKind, Shipment
+from ..models import Attempt, CitizenAnswer, CitizenLink, Event, Outcome, ProofKind, Shipment
 from ..models.types import utcnow
 
 CONFIRMED, DISPUTED, NOTE = "citizen_confirmed", "citizen_disputed", "citizen_note"
@@ -77,8 +77,8 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
 
 
 def confirm(tracking: Tracking, rating: int | None, comment: str | None) -> Event:
-    """Record that the citizen received the result; once. Caller commits."""
-    _once(tracking)
+    """Record that the citizen received the result; once. Caller commits (see _once)."""
+    _once(tracking, CONFIRMED)
     details = {"rating": rating} if rating else {}
     if comment:
         details["comment"] = comment.strip()[:MAX_NOTE]
@@ -86,8 +86,8 @@ def confirm(tracking: Tracking, rating: int | None, comment: str | None) -> Even
 
 
 def dispute(tracking: Tracking, comment: str | None) -> Event:
-    """Record that the citizen says the result did not reach them; once. Caller commits."""
-    _once(tracking)
+    """Record that the citizen says the result did not reach them; once. Caller commits (see _once)."""
+    _once(tracking, DISPUTED)
     return custody.note(tracking.shipment, DISPUTED, actor_label="citizen",
                         details={"comment": (comment or "").strip()[:MAX_NOTE]})
 
@@ -97,9 +97,12 @@ def leave_note(tracking: Tracking, text: str) -> Event:
     return custody.note(tracking.shipment, NOTE, actor_label="citizen", details={"note": text.strip()[:MAX_NOTE]})
 
 
-def _once(tracking: Tracking) -> None:
+def _once(tracking: Tracking, action: str) -> None:
+    """Refuse a second answer; and add the row whose key refuses one that races this one: the
+    caller's commit then raises IntegrityError, which means AlreadyDone."""
     if tracking.answered or not tracking.is_delivered:
         raise AlreadyDone()
+    db.session.add(CitizenAnswer(shipment_id=tracking.shipment.id, action=action))
 
 
 @dataclass
