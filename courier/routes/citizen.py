@@ -86,9 +86,14 @@ def note(token: str):
     if view.shipment.state in TERMINAL:
         flash(_("Kết quả đã được xử lý xong; không gửi thêm lời nhắn được."), "error")
     elif form.validate_on_submit():
-        tracking.leave_note(view, form.note.data)
-        db.session.commit()
-        flash(_("Đã gửi lời nhắn cho bưu tá."), "info")
+        try:
+            tracking.leave_note(view, form.note.data)
+        except tracking.TooManyNotes:
+            flash(_("Hôm nay đã có %(count)s lời nhắn cho bưu gửi này. Nếu cần thêm, hãy gọi bưu cục.",
+                    count=tracking.NOTES_A_DAY), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã gửi lời nhắn cho bưu tá."), "info")
     else:
         flash(" ".join(form.note.errors) or _("Không gửi được lời nhắn."), "error")
     return redirect(url_for("citizen.track", token=token))

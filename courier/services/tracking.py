@@ -92,8 +92,22 @@ def dispute(tracking: Tracking, comment: str | None) -> Event:
                         details={"comment": (comment or "").strip()[:MAX_NOTE]})
 
 
-def leave_note(tracking: Tracking, text: str) -> Event:
-    """A note for the courier before delivery (e.g. a convenient time). Caller commits."""
+NOTES_A_DAY = 3  # a convenient time, a change of plan, a correction: more is a phone call
+
+
+class TooManyNotes(Exception):
+    """The link has left NOTES_A_DAY notes in the last 24 hours."""
+
+
+def leave_note(tracking: Tracking, text: str, now: datetime | None = None) -> Event:
+    """A note for the courier before delivery (e.g. a convenient time); at most NOTES_A_DAY a day, since
+    whoever holds the envelope's link can write one. Raises TooManyNotes. Caller commits."""
+    since = (now or utcnow()) - timedelta(days=1)
+    written = db.session.execute(
+        db.select(db.func.count()).select_from(Event)
+        .where(Event.shipment_id == tracking.shipment.id, Event.action == NOTE, Event.created_at > since)).scalar()
+    if written >= NOTES_A_DAY:
+        raise TooManyNotes()
     return custody.note(tracking.shipment, NOTE, actor_label="citizen", details={"note": text.strip()[:MAX_NOTE]})
 
 

@@ -145,6 +145,21 @@ def test_a_note_for_the_courier_before_delivery(client, db, office):
     assert "Tối đa 300 ký tự." in too_long and len(_citizen_events(db, "citizen_note")) == 1
 
 
+def test_a_link_leaves_at_most_three_notes_a_day(client, db, office):
+    """Whoever holds the envelope can write: sixteen notes from one link used to be accepted."""
+    shipment, token = linked(db, office)
+    for n in range(3):
+        assert "Đã gửi lời nhắn" in _post(client, token, "note", note=f"Lời nhắn {n}").get_data(as_text=True)
+    fourth = _post(client, token, "note", note="Lời nhắn thứ tư").get_data(as_text=True)
+    assert "Hôm nay đã có 3 lời nhắn cho bưu gửi này." in fourth
+    assert len(_citizen_events(db, "citizen_note")) == 3
+    for event in _citizen_events(db, "citizen_note"):  # a day later, one more may be left
+        db.session.execute(text("UPDATE event SET created_at = :at WHERE id = :id"),
+                           {"at": event.created_at.replace(tzinfo=None) - timedelta(days=1, minutes=1), "id": event.id})
+    db.session.commit()
+    assert "Đã gửi lời nhắn" in _post(client, token, "note", note="Hôm sau").get_data(as_text=True)
+
+
 def test_the_receipt_shows_the_hand_over_and_verifies_the_proof(app, client, db, office, users):
     shipment, token = linked(db, office)
     attempt = deliver(app, db, shipment, users["courier"])
