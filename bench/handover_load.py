@@ -234,7 +234,8 @@ def _generate(db, count: int) -> list[tuple[int, uuid.UUID]]:
             "procedure_name": "Cấp phiếu lý lịch tư pháp", "applicant_name": "Trần Thị Bích Ngọc",
             "applicant_phone": "0905123456", "street": f"{n % 300} Phan Châu Trinh", "ward_code": 20341,
             "province_code": 48, "due_date": today, "fee_agency": 200_000, "fee_postage": 25_000,
-            "created_at": now, **extra} for n in ids])
+            # The tail the load's "matched" hand-overs show: the server checks it (handover.lua).
+            "expected_id_tail": "1234", "created_at": now, **extra} for n in ids])
         rows = [{"id": n, "public_id": uuid.uuid4(), "dossier_id": n, "direction": "deliver_result",
                  "state": State.OUT_FOR_DELIVERY, "attempts_count": 0, "post_office_id": office.id,
                  "holder_courier_id": couriers[n % COURIERS].id, "due_date": today, "created_at": now,

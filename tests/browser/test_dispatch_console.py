@@ -163,7 +163,8 @@ def busy_day(db, office, users, live_server):
         factories.shipment(office, applicant_name=name, code=f"000.00.17.H47-261127-02{n:02d}")
     ready = [received(office, users["dispatcher"], applicant_name=name)
              for name in ("Đặng Thị Ánh", "Lê Minh Tuấn", "Nguyễn Thị Mai")]
-    planned = [received(office, users["dispatcher"], applicant_name=name, latitude=15.58, longitude=108.48)
+    planned = [received(office, users["dispatcher"], applicant_name=name, latitude=15.58, longitude=108.48,
+                        expected_id_tail="4321")  # the card the hand-over below shows ends so
                for name in ("Trần Thị Bích Ngọc", "Huỳnh Văn Phúc", "Lê Văn Tám")]
     on_round(office, users["courier"], users["dispatcher"], planned)
     custody.apply(planned[0], Action.DISPATCH, max_attempts=3, courier=users["courier"])
