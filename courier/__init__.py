@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # The gate runs before CSRFProtect's check, so an anonymous POST is sent to
     # the login page rather than told its form expired.
+    from .routes.errors import refuse_nul_in_query
+    app.before_request(refuse_nul_in_query)  # before anything reads the query string
     app.before_request(auth.gate)
     _init_extensions(app)
     _register_blueprints(app)

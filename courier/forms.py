@@ -70,6 +70,12 @@ def choices(pairs, everything=None) -> list[SelectChoice]:
     return options + [SelectChoice(str(value), str(label)) for value, label in pairs]
 
 
+def record_id(value) -> int | None:
+    """A record's id from a query string (None if empty); raises ValueError for anything else,
+    which `request.args.get(name, type=record_id)` turns into None."""
+    return _optional_int(value)
+
+
 def _optional_int(value) -> int | None:
     """Coerce a select's value: an empty choice is None, anything else must be a record's id
     (a positive whole number that fits the databases' integer columns)."""

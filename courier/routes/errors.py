@@ -38,7 +38,21 @@ def _respond(status: int, message: str | None = None, code: str | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+class NulInQuery(Exception):
+    """A query string carrying a NUL character, which no page reads and PostgreSQL refuses to store."""
+
+
+def refuse_nul_in_query() -> None:
+    """before_request: answer 400 in words for a NUL in the query string, on both databases alike."""
+    if "\x00" in request.query_string.decode("latin-1") or any("\x00" in value for value in request.args.values()):
+        raise NulInQuery()
+
+
 def register(app) -> None:
+    @app.errorhandler(NulInQuery)
+    def nul_in_query(error):
+        return _respond(400, _("Địa chỉ có ký tự không hợp lệ (NUL). Hãy gõ lại điều cần tìm."))
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _respond(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "

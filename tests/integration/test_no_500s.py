@@ -50,3 +50,11 @@ def test_a_due_date_filter_off_the_calendar_is_dropped(client, users, auth, day)
     auth.login(users["dispatcher"].username)
     response = client.get(f"/dispatch/shipments?due={day}")
     assert response.status_code == 200 and "Bộ lọc không hợp lệ: Hẹn trả" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/dispatch/shipments?q=ngu%00yen", "/api/v1/courier/lookup?code=ab%00c"])
+def test_a_nul_in_the_query_string_is_a_400_in_words(client, users, auth, path):
+    auth.login(users["dispatcher" if path.startswith("/dispatch") else "courier"].username)
+    response = client.get(path)
+    said = response.json["message"] if response.is_json else response.get_data(as_text=True)
+    assert response.status_code == 400 and "ký tự không hợp lệ (NUL)" in said

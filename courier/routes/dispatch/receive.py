@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...extensions import db
-from ...forms import ConfirmForm, PickShipmentsForm, ScanForm
+from ...forms import ConfirmForm, PickShipmentsForm, ScanForm, record_id
 from ...services import receiving
 from ...vocabulary import STATE_LABELS
 from .console import bp, flash_form_errors, max_attempts, office_id
@@ -16,7 +16,7 @@ KEEP = 30  # the session is a cookie: keep it small
 
 @bp.route("/receive")
 def receive():
-    agency_id = request.args.get("agency", type=int)
+    agency_id = request.args.get("agency", type=record_id)  # anything else (99999999999999999999999): all
     return render_template(
         "dispatch/receive.html", agency_id=agency_id, scan=ScanForm(formdata=None),
         pick=PickShipmentsForm(formdata=None), clear=ConfirmForm(formdata=None),
@@ -27,7 +27,7 @@ def receive():
 
 @bp.route("/receive/scan", methods=["POST"])
 def receive_scan():
-    form, agency_id = ScanForm(), request.form.get("agency", type=int)
+    form, agency_id = ScanForm(), request.form.get("agency", type=record_id)
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("dispatch.receive", agency=agency_id))
@@ -56,7 +56,7 @@ def receive_scan():
 
 @bp.route("/receive", methods=["POST"])
 def receive_ticked():
-    form, agency_id = PickShipmentsForm(), request.form.get("agency", type=int)
+    form, agency_id = PickShipmentsForm(), request.form.get("agency", type=record_id)
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("dispatch.receive", agency=agency_id))
@@ -77,4 +77,4 @@ def receive_clear():
     form = ConfirmForm()
     if form.validate_on_submit():
         session.pop(UNEXPECTED, None)
-    return redirect(url_for("dispatch.receive", agency=request.form.get("agency", type=int)))
+    return redirect(url_for("dispatch.receive", agency=request.form.get("agency", type=record_id)))

@@ -61,6 +61,7 @@ def _drop_unreadable(form) -> tuple[list[str], set[str]]:
     form.validate()
     notices, dropped = [], set()
     raw = (form.state.data or "").strip()
+    form.state.data = raw or None  # blank, or spaces, is no filter
     if raw:
         state = STATE_ALIASES.get(raw.lower()) or next((s for s in State if s.value == raw.lower()), None)
         form.state.data = str(state) if state else None
