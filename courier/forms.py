@@ -71,14 +71,9 @@ def choices(pairs, everything=None) -> list[SelectChoice]:
 
 
 def record_id(value) -> int | None:
-    """A record's id from a query string (None if empty); raises ValueError for anything else,
-    which `request.args.get(name, type=record_id)` turns into None."""
-    return _optional_int(value)
-
-
-def _optional_int(value) -> int | None:
-    """Coerce a select's value: an empty choice is None, anything else must be a record's id
-    (a positive whole number that fits the databases' integer columns)."""
+    """A select's or a query string's record id: an empty choice is None, anything else must be a
+    positive whole number that fits the databases' integer columns (else ValueError, which
+    `request.args.get(name, type=record_id)` turns into None)."""
     if value in (None, "", "None"):
         return None
     number = int(value)
@@ -95,7 +90,7 @@ def _within_years(form, field) -> None:
 
 def _id_menu(label, *validators) -> SelectField:
     """A menu of records by id, with an empty "all" option; its choices are set by the view."""
-    return SelectField(label, coerce=_optional_int, validate_choice=False, invalid_value_message=_INVALID,
+    return SelectField(label, coerce=record_id, validate_choice=False, invalid_value_message=_INVALID,
                        validators=list(validators) or [Optional()])
 
 

@@ -44,7 +44,7 @@ class NulInQuery(Exception):
 
 def refuse_nul_in_query() -> None:
     """before_request: answer 400 in words for a NUL in the query string, on both databases alike."""
-    if "\x00" in request.query_string.decode("latin-1") or any("\x00" in value for value in request.args.values()):
+    if any("\x00" in value for value in request.args.values()):  # %00 arrives decoded
         raise NulInQuery()
 
 

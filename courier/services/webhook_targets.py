@@ -64,24 +64,24 @@ def _connection(target: Target, address: str, timeout: float) -> http.client.HTT
     return _PinnedHTTPConnection(target.host, address, target.port, timeout=timeout)
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """HTTP to a checked address; the name goes in the Host header only."""
+class _Pinned:
+    """A connection to an address checked beforehand; the host name stays for Host (and TLS)."""
 
     def __init__(self, host: str, address: str, port: int, **options):
         super().__init__(host, port, **options)
         self._address = address
 
+    def _socket(self):
+        return socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPConnection(_Pinned, http.client.HTTPConnection):
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._socket()
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS to a checked address, with the name for SNI and the certificate."""
-
-    def __init__(self, host: str, address: str, port: int, **options):
-        super().__init__(host, port, **options)
-        self._address = address
+class _PinnedHTTPSConnection(_Pinned, http.client.HTTPSConnection):
+    """SNI and the certificate check use the name, not the address."""
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._context.wrap_socket(self._socket(), server_hostname=self.host)
