@@ -41,14 +41,17 @@ const LAZY = [
 // Files under a versioned folder never change (vendor/README.md): the HTTP cache may serve them.
 const IMMUTABLE = "/static/vendor/";
 
-/** A request for the cache: own files past the HTTP cache, versioned vendor files through it. */
+/** A request for the cache: own files revalidated, versioned vendor files straight from the HTTP cache. */
 function cacheRequest(url) {
-  return new Request(url, { cache: url.startsWith(IMMUTABLE) ? "default" : "reload", credentials: "omit" });
+  return new Request(url, { cache: url.startsWith(IMMUTABLE) ? "default" : "no-cache", credentials: "omit" });
 }
 
 self.addEventListener("install", (event) => {
-  // cache: "reload", so that the browser's HTTP cache cannot hand us last version's files
-  // (but a versioned vendor file is the same file forever: the copy the page just loaded does);
+  // cache: "no-cache": the browser asks the server whether its copy (the one the page has just
+  // loaded) is current, by its ETag, and gets "304 Not Modified" instead of the file again, so
+  // a first visit does not download the shell twice; last version's files are never kept, as
+  // the server answers a changed file in full. A versioned vendor file is the same file forever:
+  // the copy the page just loaded is taken as it is;
   // credentials: "omit", because these requests run while the courier logs in, and an
   // answer carrying the anonymous session's cookie could land after the login's and undo
   // it. For the same reason the courier's page is not fetched here but kept when opened.
