@@ -11,8 +11,8 @@ after each flush, in the flush's transaction
   3. services.webhook_outbox.write_deliveries: a webhook delivery row for each new event an
      agency wants to hear of (first: before the chains' head lock is taken, so these
      statements do not lengthen the stretch every hand-over waits its turn for);
-  4. ledger.chain.seal_new_records: new events and proofs sealed into their hash chains,
-     under the chains' head lock;
+  4. ledger.chain.seal_new_records: new attempts, cash hand-ins, events and proofs sealed into
+     their hash chains, under the chains' head lock (a sealed one changed raises AuditViolation);
   5. ledger.tally.count_moves: the per-state counts bumped (after sealing: the head lock
      comes first, so two transactions never lock tally rows in opposite orders).
 after commit

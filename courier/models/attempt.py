@@ -67,6 +67,13 @@ class Attempt(db.Model):
     consent_version: Mapped[str | None] = mapped_column(String(16))
     # A digest of the submitted content, so a replay with other content is told apart.
     content_digest: Mapped[str] = mapped_column(String(64))
+    # Tamper evidence (ledger/chain.py), as for events; the personal values are chained through
+    # their salted digest, so that an erasure deletes them and the salt without breaking the chain.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    personal_salt: Mapped[str | None] = mapped_column(String(32))   # None once erased
+    personal_digest: Mapped[str | None] = mapped_column(String(64))
 
     shipment: Mapped[Shipment] = relationship()
     courier: Mapped[User] = relationship()

@@ -12,7 +12,7 @@ from .user import User
 class CashHandIn(db.Model):
     """One sum of cash counted at the desk (nộp tiền). Append-only: a mistake is corrected
     by a further entry with a negative amount and a note saying why, so the record of
-    what was counted stays whole."""
+    what was counted stays whole; each entry is sealed into the "cash" hash chain."""
 
     __tablename__ = "cash_hand_in"
     __table_args__ = (
@@ -28,6 +28,10 @@ class CashHandIn(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
     received_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Tamper evidence (ledger/chain.py), as for events: the reconciliation adds these sums up.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     courier: Mapped[User] = relationship(foreign_keys=[courier_id])
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])

@@ -9,7 +9,7 @@ from .types import UTCDateTime, utcnow
 
 
 class ChainHead(db.Model):
-    """The last sealed record of one chain ("event" or "proof").
+    """The last sealed record of one chain ("attempt", "cash", "event" or "proof").
 
     Sealing locks this row, so records join the chain one transaction at a
     time, in commit order, on PostgreSQL and SQLite alike.

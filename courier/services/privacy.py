@@ -7,13 +7,12 @@ citizen's dossier, or erase it; either is recorded as a custody event.
 """
 from datetime import timedelta
 
+from ..domain.chain import ERASED, ERASURE_EVENT, erase_personal
 from ..domain.storage import MediaStore
 from ..extensions import db
 from ..ledger import custody
 from ..models import Attempt, AuthorisedPerson, Dossier, Event, Proof, Shipment
 from ..models.types import utcnow
-
-ERASED = "(đã xóa)"
 
 
 def purge_expired_media(store: MediaStore, retention_days: int) -> int:
@@ -70,7 +69,8 @@ def erase_citizen(dossier: Dossier, store: MediaStore, actor_label: str) -> int:
     """Erase one citizen's personal data, keep what the audit trail needs; caller commits.
 
     Names, phone, address, coordinates, ID tails and media go; codes, states,
-    times and hashes stay, so the chain still verifies.
+    times and hashes stay, so the chain still verifies (an attempt's personal values
+    are chained by a salted digest whose salt goes with them: domain/chain.py).
     """
     dossier.applicant_name, dossier.applicant_phone, dossier.street = ERASED, None, ERASED
     dossier.latitude = dossier.longitude = dossier.expected_id_tail = None
@@ -79,11 +79,11 @@ def erase_citizen(dossier: Dossier, store: MediaStore, actor_label: str) -> int:
     shipments = db.session.execute(db.select(Shipment).filter_by(dossier_id=dossier.id)).scalars().all()
     for shipment in shipments:
         for attempt in db.session.execute(db.select(Attempt).filter_by(shipment_id=shipment.id)).scalars():
-            attempt.recipient_name = ERASED if attempt.recipient_name else None
-            attempt.id_tail_masked = attempt.note = attempt.override_reason = None
-            attempt.latitude = attempt.longitude = attempt.gps_accuracy_m = None
+            # With their salt, so the chained digest can no longer be matched to a guessed name.
+            erase_personal(attempt)
             for proof in attempt.proofs:
                 if proof.purged_at is None:
                     _forget(proof, store)
-        custody.note(shipment, "citizen_data_erased", actor_label=actor_label)
+        # Chained: verify accepts the attempts' erasure only after this event (domain/chain.py).
+        custody.note(shipment, ERASURE_EVENT, actor_label=actor_label)
     return len(shipments)

@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import text
 
+from courier.domain.chain import canonical
 from courier.ledger import chain, checkpoints, custody
 from courier.domain.states import Action
 from tests import factories
@@ -70,7 +71,7 @@ def test_a_recomputed_chain_is_caught_by_a_signed_checkpoint(app, db, history, t
     prev = db.session.execute(text("SELECT hash FROM event WHERE seq = 1")).scalar()
     for record in db.session.execute(db.select(chain.Event).where(chain.Event.seq >= 2)
                                      .order_by(chain.Event.seq)).scalars():
-        record_hash = chain.link_hash(prev, record.seq, chain.canonical(record, chain.EVENT_FIELDS))
+        record_hash = chain.link_hash(prev, record.seq, canonical(record, chain.EVENT_FIELDS))
         db.session.execute(text("UPDATE event SET prev_hash = :p, hash = :h WHERE seq = :s"),
                            {"p": prev, "h": record_hash, "s": record.seq})
         prev = record_hash
@@ -114,6 +115,9 @@ def test_proofs_are_chained_too(app, db, history):
     db.session.execute(text("UPDATE proof SET sha256 = :h WHERE seq = 1"), {"h": "c" * 64})
     db.session.commit()
     assert chain.verify(db.session, "proof").problem == "modified"
+    first = db.session.execute(text("SELECT id FROM proof WHERE seq = 1")).scalar()
+    result = run_verify(app)
+    assert result.exit_code == 1 and f"proof: LỖI / PROBLEM modified at #1 (id {first})" in result.output
 
 
 def test_events_stamped_in_vietnam_time_verify(app, db, office, users):

@@ -29,16 +29,17 @@ def test_a_hand_over_without_the_consent_version_is_refused(db, courier_client, 
     assert db.session.execute(db.select(Attempt)).first() is None
 
 
-def test_media_past_retention_is_purged_but_the_chain_still_verifies(app, db, courier_client, on_round):
+def test_media_past_retention_is_purged_but_the_chain_still_verifies(app, db, courier_client, on_round,
+                                                                     monkeypatch):
     _hand_over(courier_client, on_round)
     store = MediaStore(app.config["MEDIA_DIR"])
     proofs = db.session.execute(db.select(Proof)).scalars().all()
     assert all(store.exists(p.sha256) for p in proofs)
     runner = app.test_cli_runner()
     assert "0 tệp" in runner.invoke(args=["purge-media"]).output  # not old enough yet
-    old = (utcnow() - timedelta(days=app.config["MEDIA_RETENTION_DAYS"] + 1)).replace(tzinfo=None)
-    db.session.execute(text("UPDATE attempt SET received_at = :t"), {"t": old})
-    db.session.commit()
+    # A day past the retention period (the attempt itself is chained: its time is not edited).
+    later = utcnow() + timedelta(days=app.config["MEDIA_RETENTION_DAYS"] + 1)
+    monkeypatch.setattr("courier.services.privacy.utcnow", lambda: later)
     assert "2 tệp" in runner.invoke(args=["purge-media"]).output
     db.session.expire_all()
     proofs = db.session.execute(db.select(Proof)).scalars().all()
