@@ -17,7 +17,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..domain import identity, images
 from ..domain.attempts import AttemptInput, AttemptInvalid, IdCheck, Outcome, parse_attempt
@@ -27,6 +27,7 @@ from ..domain.storage import MediaStore
 from ..extensions import db
 from ..ledger import custody
 from ..models import Attempt, Dossier, Proof, ProofKind, Shipment, User
+from . import write_lock
 from .rounds import current_round_courier_id, has_been_on_round
 
 
@@ -71,19 +72,28 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         raise SyncRejected("invalid", {"attempt": "not_json"}) from error
     entry = _parse(payload)
     digest = content_digest(payload, uploads)
-    seen = _look_up(courier, entry)
+    # PostgreSQL: the shipment's row is locked by this look-up until the commit. SQLite has no
+    # row locks: see below.
+    seen = _look_up(courier, entry, lock_row=not _is_sqlite())
     if seen.known_attempt is not None:
         return _replay(seen.known_attempt, digest, courier)
-    shipment = _check_shipment(courier, seen.shipment)
-    _check_identity(entry, shipment)
+    shipment = _check_against(seen, courier, entry)
     media = _check_media(entry, uploads)
     if daily_quota is not None:
         _check_quota(seen.media_bytes_today, media, daily_quota)
-    # The files go to disk (fsynced) before any row is written, so that SQLite's write lock,
-    # held from the first INSERT to the commit, does not wait for them. Files are named by
-    # their hash: one whose attempt is never committed is only an unreferenced file, as
-    # after a crash before the commit.
+    # The files go to disk (fsynced) before SQLite's write lock is taken, so that no other
+    # hand-over waits for them. Files are named by their hash: one whose attempt is never
+    # committed is only an unreferenced file, as after a crash before the commit.
     stored = {kind: store.put(image.content) for kind, image in media.items()}
+    if write_lock.hold_database(db.session):
+        # SQLite: what was read above may be stale by now (another hand-over of this shipment,
+        # sent at the same moment). Read again under the write lock, and check again.
+        seen = _look_up(courier, entry, lock_row=False)
+        if seen.known_attempt is not None:
+            return _replay(seen.known_attempt, digest, courier)
+        shipment = _check_against(seen, courier, entry)
+        if daily_quota is not None:
+            _check_quota(seen.media_bytes_today, media, daily_quota)
     attempt = _new_attempt(entry, courier, shipment, digest)
     if recorded_at is not None:
         attempt.received_at = recorded_at
@@ -93,7 +103,7 @@ def submit_attempt(courier: User, attempt_json: str, uploads: dict[str, bytes],
         _move_shipment(attempt, courier, seen.planned_courier_id, max_attempts, recorded_at)
     try:
         # One flush for the attempt, its proofs and its events: the fewest statements, and
-        # the write locks (SQLite's, the chains' heads) held only from here to the commit.
+        # the chains' heads locked only from here to the commit.
         db.session.flush()
     except IntegrityError:
         # Another request stored this client_id between our look-up and insert. The whole
@@ -132,21 +142,34 @@ def _replay(known: Attempt, digest: str, courier: User) -> SyncResult:
     return SyncResult("duplicate", known)
 
 
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _check_against(seen: "_Seen", courier: User, entry: AttemptInput) -> Shipment:
+    """The shipment the attempt names, if this courier may hand it over; raise SyncRejected if not."""
+    shipment = _check_shipment(courier, seen.shipment)
+    _check_identity(entry, shipment)
+    return shipment
+
+
 @dataclass
 class _Seen:
-    shipment: Shipment | None       # locked until the commit
+    shipment: Shipment | None       # as it is now (read again after the lock: populate_existing)
     known_attempt: Attempt | None   # already stored under this client_id: a replay
     media_bytes_today: int          # the courier's uploads since midnight in Vietnam
     planned_courier_id: int | None = None  # the courier of the newest round it is on
 
 
-def _look_up(courier: User, entry: AttemptInput) -> _Seen:
-    """What the attempt needs from the database, read by one query on every hand-over.
+def _look_up(courier: User, entry: AttemptInput, lock_row: bool) -> _Seen:
+    """What the attempt needs from the database, read by one query (on SQLite twice: before
+    the write lock, to refuse early, and under it, to act on).
 
-    The shipment comes with its dossier and agency (the agency's webhook payload needs them).
+    The shipment comes with its dossier and agency (the agency's webhook payload needs them),
+    refreshed if the session holds it already.
     """
     midnight = datetime.combine(local_today(), time(), VIETNAM)
-    row = db.session.execute(_look_up_query(), {
+    row = db.session.execute(_look_up_query(lock_row), {
         "b_shipment": entry.shipment_id, "b_client": entry.client_id, "b_courier": courier.id,
         "b_from": midnight, "b_until": midnight + timedelta(days=1)}).first()
     if row is None:  # no such shipment; yet a replay is answered as one whatever it names
@@ -157,16 +180,18 @@ def _look_up(courier: User, entry: AttemptInput) -> _Seen:
 
 
 @cache
-def _look_up_query():
-    """Built once: it runs on every hand-over."""
+def _look_up_query(lock_row: bool):
+    """Built once (of each kind): it runs on every hand-over."""
     known = db.select(Attempt.id).where(Attempt.client_id == bindparam("b_client")).scalar_subquery()
     used = (db.select(func.coalesce(func.sum(Proof.size_bytes), 0)).join(Attempt)
             .where(Attempt.courier_id == bindparam("b_courier"), Attempt.received_at >= bindparam("b_from"),
                    Attempt.received_at < bindparam("b_until")).scalar_subquery())
     planned = current_round_courier_id(Shipment.id).scalar_subquery()
-    return (db.select(Shipment, known, used, planned).where(Shipment.public_id == bindparam("b_shipment"))
-            .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True))
-            .with_for_update(of=Shipment))
+    query = (db.select(Shipment, known, used, planned).where(Shipment.public_id == bindparam("b_shipment"))
+             .options(joinedload(Shipment.dossier, innerjoin=True).joinedload(Dossier.agency, innerjoin=True),
+                      lazyload(Shipment.citizen_links))  # not needed here: no query for them
+             .execution_options(populate_existing=True))
+    return query.with_for_update(of=Shipment) if lock_row else query
 
 
 def _check_shipment(courier: User, shipment: Shipment | None) -> Shipment:

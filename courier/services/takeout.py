@@ -19,7 +19,7 @@ from ..extensions import db
 from ..ledger import custody
 from ..models import Round, RoundStop, Shipment, TakeOut, User
 from ..models.types import utcnow
-from . import planning
+from . import planning, write_lock
 
 TAKEN, ALREADY_OUT = "taken", "already_out"
 
@@ -49,6 +49,11 @@ def take_out(courier: User, client_id: uuid.UUID, shipment: Shipment | None, *, 
     round, or on none today), not_takeable (delivered, cancelled, returning…), conflict
     (this client id was used for another item). Does not commit.
     """
+    if shipment is not None:
+        # Held until the commit, and read again under the hold: a hand-over or another scan of it
+        # at the same moment must not find it, or leave it, moved from a stale state.
+        write_lock.hold_database(db.session)
+        db.session.refresh(shipment, with_for_update=True)
     known = _known(client_id)
     if known is not None:
         return _replay(known, courier, shipment)
@@ -71,11 +76,10 @@ def take_out(courier: User, client_id: uuid.UUID, shipment: Shipment | None, *, 
     return TakeOutResult("created", result, shipment, str(shipment.state))
 
 
-def locked_shipment(post_office_id: int, public_id: uuid.UUID) -> Shipment | None:
-    """The office's shipment by public id, locked until the commit (two scanners at once)."""
+def office_shipment(post_office_id: int, public_id: uuid.UUID) -> Shipment | None:
+    """The office's shipment by public id (take_out holds it before acting on it)."""
     return db.session.execute(
-        db.select(Shipment).filter_by(public_id=public_id, post_office_id=post_office_id)
-        .with_for_update()).scalar_one_or_none()
+        db.select(Shipment).filter_by(public_id=public_id, post_office_id=post_office_id)).scalar_one_or_none()
 
 
 def not_taken(round_: Round) -> list[RoundStop]:

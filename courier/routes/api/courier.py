@@ -62,8 +62,8 @@ def courier_attempt():
 @bp.route("/courier/round/order", methods=["POST"])
 @courier_only
 def courier_round_order():
-    body = request.get_json(silent=True) or {}
-    shipment_ids = body.get("shipment_ids")
+    body = request.get_json(silent=True)
+    shipment_ids = body.get("shipment_ids") if isinstance(body, dict) else None
     if not isinstance(shipment_ids, list):
         return jsonify(error="invalid", message=sync_error_message("invalid"), fields={}), 422
     try:
@@ -83,7 +83,7 @@ def courier_take_out():
     except AttemptInvalid as invalid:
         return jsonify(error="invalid", message=take_out_error_message("invalid"),
                        fields=sync_field_messages(invalid.fields)), 422
-    shipment = takeout.locked_shipment(current_user.post_office_id, scan.shipment_id)
+    shipment = takeout.office_shipment(current_user.post_office_id, scan.shipment_id)
     try:
         result = takeout.take_out(current_user, scan.client_id, shipment, taken_at=scan.taken_at,
                                   max_attempts=current_app.config["MAX_DELIVERY_ATTEMPTS"])
