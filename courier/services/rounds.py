@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import addresses, formatting, vietqr
 from ..domain.formatting import local_today
+from ..domain.states import State
 from ..extensions import db
 from ..models import CitizenLink, Dossier, Event, Round, RoundStop, Shipment, User
 from ..models.types import utcnow
@@ -133,19 +134,34 @@ def _latest_citizen_notes(shipment_ids: list[int]) -> dict[int, str]:
     return {shipment_id: (details or {}).get("note") for shipment_id, details in rows}
 
 
+# What a courier does with an envelope not on their round depends only on where it stands, so the
+# look-up says that and no more. Not who holds it: any courier can type any code, and a name
+# would tell them whose hands each citizen's result is in; and an envelope goes back through
+# the desk (where its custody is scanned), never from one courier's hand to another's.
+ON_YOUR_ROUND, OTHER_COURIER, POST_OFFICE, CLOSED = "your_round", "other_courier", "post_office", "closed"
+NO_MORE_VISITS = (State.DELIVERED, State.RETURNING, State.RETURNED, State.CANCELLED)
+
+
 def lookup(courier: User, code: str) -> dict:
-    """Who holds the shipment a scanned code names, within the courier's post office."""
+    """Where the shipment a scanned code names stands, as far as the courier needs to know
+    (docs/courier-sync.md): on their round, another courier's, at the office, or closed."""
     shipment = shipment_by_code(courier.post_office_id, code)
     if shipment is None:
-        return {"found": False, "on_your_round": False, "holder": None, "dossier_code": None}
-    round_courier = current_round_courier(shipment)
-    holder = shipment.holder_courier or round_courier
-    return {
-        "found": True,
-        "on_your_round": bool(round_courier and round_courier.id == courier.id),
-        "holder": holder.full_name if holder else shipment.post_office.name,
-        "dossier_code": shipment.dossier.code,
-    }
+        return {"found": False, "on_your_round": False, "where": None, "dossier_code": None}
+    round_courier_id = db.session.execute(current_round_courier_id(shipment.id)).scalar()
+    where = _where(shipment, round_courier_id, courier.id)
+    return {"found": True, "on_your_round": where == ON_YOUR_ROUND, "where": where,
+            "dossier_code": shipment.dossier.code}
+
+
+def _where(shipment: Shipment, round_courier_id: int | None, courier_id: int) -> str:
+    if round_courier_id == courier_id:
+        return ON_YOUR_ROUND
+    if shipment.state in NO_MORE_VISITS:
+        return CLOSED
+    if {shipment.holder_courier_id, round_courier_id} - {None, courier_id}:
+        return OTHER_COURIER
+    return POST_OFFICE  # on no round, or taken off this courier's while they held it
 
 
 def shipment_by_code(post_office_id: int, code: str | None) -> Shipment | None:

@@ -70,12 +70,15 @@ def test_the_scan_guard_refuses_what_is_not_on_the_round(phone, live_server, use
     scan_by_hand(phone, f"{live_server.url}/t/{round_and_another['their_token']}")
     refusal = phone.locator(".refusal")
     expect(refusal).to_have_text(f"Mã {their_code} không có trong tuyến phát "
-                                 "của bạn. Bưu gửi này đang do Lê Minh Tuấn giữ.")
+                                 "của bạn. Bưu gửi này đã được xếp cho bưu tá khác. Đừng phát: "
+                                 "hãy mang về quầy điều phối của bưu cục.")
     assert_in_sight(phone, refusal)
+    expect(refusal).not_to_contain_text("Lê Minh Tuấn")  # whose hands it is in is not the courier's business
     phone.screenshot(path=str(SCREENSHOTS / "courier-scan-refused.png"))  # the screen, as the courier sees it
     scan_by_hand(phone, their_code)
     expect(refusal).to_have_text(f"Mã {their_code} không có trong tuyến phát "
-                                 "của bạn. Bưu gửi này đang do Lê Minh Tuấn giữ.")
+                                 "của bạn. Bưu gửi này đã được xếp cho bưu tá khác. Đừng phát: "
+                                 "hãy mang về quầy điều phối của bưu cục.")
     scan_by_hand(phone, CCCD_QR)
     expect(refusal).to_have_text("Đây là mã trên CCCD, không phải mã trên bì hồ sơ.")
     scan_by_hand(phone, "000.00.17.H47-000000-9999")

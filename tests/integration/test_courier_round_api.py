@@ -1,5 +1,7 @@
 """What the courier's phone downloads for the day, the look-up behind the scan guard, the order."""
 import hashlib
+import json
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -102,7 +104,12 @@ def test_a_courier_with_no_round_today_gets_an_empty_day(db, office, client, aut
     assert body["round"] is None and body["stops"] == []
 
 
-def test_lookup_says_who_holds_a_shipment_of_another_round(db, office, users, client, auth, day):
+def _look_up(client, code):
+    return client.get("/api/v1/courier/lookup", query_string={"code": code}).json
+
+
+def test_lookup_says_a_shipment_is_on_another_round_without_naming_its_courier(db, office, users, client, auth,
+                                                                             day):
     other = factories.user(office, "courier", username="buuta-khac")
     elsewhere = factories.shipment(office)
     round_ = Round(courier=other, post_office=office, round_date=local_today())
@@ -110,13 +117,37 @@ def test_lookup_says_who_holds_a_shipment_of_another_round(db, office, users, cl
     db.session.add(round_)
     db.session.commit()
     auth.login(users["courier"].username)
-    theirs = client.get("/api/v1/courier/lookup", query_string={"code": elsewhere.dossier.code}).json
-    assert theirs == {"found": True, "on_your_round": False, "holder": other.full_name,
-                      "dossier_code": elsewhere.dossier.code}
-    mine = client.get("/api/v1/courier/lookup", query_string={"code": f"http://x/t/{day['token']}"}).json
-    assert mine["on_your_round"] is True
-    unknown = client.get("/api/v1/courier/lookup", query_string={"code": "000.00.17.H47-000000-0000"}).json
-    assert unknown["found"] is False
+    response = client.get("/api/v1/courier/lookup", query_string={"code": elsewhere.dossier.code})
+    assert response.json == {"found": True, "on_your_round": False, "where": "other_courier",
+                             "dossier_code": elsewhere.dossier.code}
+    said = response.get_data(as_text=True)
+    assert other.full_name not in said and other.username not in said
+    mine = _look_up(client, f"http://x/t/{day['token']}")
+    assert mine["on_your_round"] is True and mine["where"] == "your_round"
+    unknown = _look_up(client, "000.00.17.H47-000000-0000")
+    assert unknown == {"found": False, "on_your_round": False, "where": None, "dossier_code": None}
+
+
+def test_lookup_tells_the_courier_what_to_do_with_an_envelope_that_is_not_theirs(db, office, users, client, auth):
+    """At the office, taken out by a colleague, or closed: where it stands, and no one's name."""
+    colleague = factories.user(office, "courier", username="buuta-dong-nghiep")
+    at_office, taken_out, delivered = (factories.shipment(office) for _ in range(3))
+    for shipment in (at_office, taken_out, delivered):
+        custody.apply(shipment, Action.RECEIVE, max_attempts=3)
+    for shipment in (taken_out, delivered):
+        custody.apply(shipment, Action.ASSIGN, max_attempts=3)
+        custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=colleague)
+    custody.apply(delivered, Action.DELIVER, max_attempts=3, actor=colleague)
+    db.session.commit()
+    auth.login(users["courier"].username)
+    where = {name: _look_up(client, shipment.dossier.code)["where"]
+             for name, shipment in (("at_office", at_office), ("taken_out", taken_out), ("delivered", delivered))}
+    assert where == {"at_office": "post_office", "taken_out": "other_courier", "delivered": "closed"}
+    page = client.get("/courier/").get_data(as_text=True)  # the phone's words for each answer
+    strings = json.loads(re.search(r'id="courier-strings">(.*?)</script>', page, re.S).group(1))
+    for answer in where.values():
+        assert "quầy điều phối" in strings[f"lookup_{answer}"]
+    assert "held_by" not in strings
 
 
 def test_lookup_names_the_dossier_a_scanned_label_link_belongs_to(db, office, users, client, auth):
@@ -129,8 +160,8 @@ def test_lookup_names_the_dossier_a_scanned_label_link_belongs_to(db, office, us
                          stops=[RoundStop(shipment=elsewhere, position=0)]))
     db.session.commit()
     auth.login(users["courier"].username)
-    answer = client.get("/api/v1/courier/lookup", query_string={"code": f"https://buudien.vn/t/{token}"}).json
-    assert answer == {"found": True, "on_your_round": False, "holder": other.full_name,
+    answer = _look_up(client, f"https://buudien.vn/t/{token}")
+    assert answer == {"found": True, "on_your_round": False, "where": "other_courier",
                       "dossier_code": elsewhere.dossier.code}
 
 

@@ -2,6 +2,7 @@
 // shown in the courier's own order and with what this phone has done but not yet sent.
 import { classifyCode, sha256Hex } from "./codes.js";
 import * as DB from "./db.js";
+import { t } from "./dom.js";
 import { OUTCOME_STATE } from "./outbox.js";
 import { queueOrder } from "./sync.js";
 
@@ -108,7 +109,7 @@ export async function findStop(stops, text) {
   return { kind: code.kind, stop };
 }
 
-/** Who holds a code that is not on this round (GET /lookup); null when that cannot be asked. */
+/** Where a code that is not on this round stands (GET /lookup); null when that cannot be asked. */
 export async function lookup(text) {
   try {
     const response = await fetch(`/api/v1/courier/lookup?code=${encodeURIComponent(text.trim())}`,
@@ -117,4 +118,18 @@ export async function lookup(text) {
   } catch (error) {
     return null;
   }
+}
+
+// What each place the look-up answers tells the courier to do. Never who holds it: the server
+// does not say (any courier may type any code), and an envelope goes back through the desk.
+const WHERE_SAID = {
+  your_round: "lookup_your_round", other_courier: "lookup_other_courier",
+  post_office: "lookup_post_office", closed: "lookup_closed",
+};
+
+/** The sentence for a look-up's answer: offline, unknown code, or what to do with the envelope. */
+export function lookupSaid(answer) {
+  if (answer === null) return t("lookup_offline");
+  if (!answer.found) return t("unknown_code");
+  return WHERE_SAID[answer.where] ? t(WHERE_SAID[answer.where]) : "";
 }

@@ -1,9 +1,9 @@
 // #/scan: find a stop by the label's QR code, or by the code typed in.
 // A code that is not on this round is refused, never opened: the courier is told
-// so, and (when online) who holds that shipment now.
+// so, and (when online) what to do with it: where that shipment stands, never who holds it.
 import { clone, ref, say, slot, t } from "./dom.js";
 import { rememberCitizenLink } from "./citizen_link.js";
-import { currentRound, downloadRound, findStop, lookup } from "./round.js";
+import { currentRound, downloadRound, findStop, lookup, lookupSaid } from "./round.js";
 import { startScanner } from "./scan.js";
 
 export function showScan(view, { round, go }) {
@@ -38,8 +38,8 @@ export function showScan(view, { round, go }) {
       const named = (code) => (code ? t("not_on_round", { code }) : t("label_not_on_round"));
       const typed = kind === "dossier_code" && text.trim().length <= 40 ? text.trim() : "";
       refuse(named(typed));
-      const holder = await lookup(text);
-      if (holder && holder.on_your_round && await downloadRound() === "ok") {
+      const answer = await lookup(text);
+      if (answer && answer.on_your_round && await downloadRound() === "ok") {
         // Added to the round after this phone downloaded it: take the new round and open it.
         const fresh = await findStop((await currentRound()).stops, text);
         if (fresh.stop) {
@@ -47,10 +47,7 @@ export function showScan(view, { round, go }) {
           return;
         }
       }
-      const more = holder === null ? t("lookup_offline")
-        : holder.found && holder.holder ? t("held_by", { holder: holder.holder })
-        : holder.found ? "" : t("unknown_code");
-      refuse(`${named((holder && holder.dossier_code) || typed)} ${more}`.trim());
+      refuse(`${named((answer && answer.dossier_code) || typed)} ${lookupSaid(answer)}`.trim());
     } finally {
       busy = false;
     }

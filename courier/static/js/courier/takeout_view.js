@@ -3,7 +3,7 @@
 // once), and the item counts as in the bag at once. Items still at the office are listed.
 import { clone, fill, ref, say, slot, t } from "./dom.js";
 import * as Outbox from "./outbox.js";
-import { findStop, lookup } from "./round.js";
+import { findStop, lookup, lookupSaid } from "./round.js";
 import { startScanner } from "./scan.js";
 import { syncNow } from "./sync.js";
 
@@ -46,10 +46,9 @@ export function showTakeOut(view, { round, refresh }) {
       if (!stop) {
         result.dataset.kind = "refused";
         say(result, t("takeout_not_on_round", { code: shortCode(text) }));
-        const holder = await lookup(text);  // null offline: the code as scanned is all we know
-        if (holder && holder.found) {
-          const who = holder.holder ? ` ${t("held_by", { holder: holder.holder })}` : "";
-          say(result, `${t("takeout_not_on_round", { code: holder.dossier_code })}${who}`);
+        const answer = await lookup(text);  // null offline: the code as scanned is all we know
+        if (answer && answer.found) {
+          say(result, `${t("takeout_not_on_round", { code: answer.dossier_code })} ${lookupSaid(answer)}`.trim());
         }
         return;
       }
