@@ -22,10 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # The gate runs before CSRFProtect's check, so an anonymous POST is sent to
     # the login page rather than told its form expired.
-    from .routes.errors import refuse_nul_in_query
+    from .routes.errors import refuse_nul_in_form, refuse_nul_in_query
     app.before_request(refuse_nul_in_query)  # before anything reads the query string
     app.before_request(auth.gate)
     _init_extensions(app)
+    app.before_request(refuse_nul_in_form)  # after CSRFProtect's check: a body is read once it may be used
     _register_blueprints(app)
     app.after_request(_security_headers)
     if app.config.get("TRUSTED_PROXIES"):

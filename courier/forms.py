@@ -2,17 +2,38 @@
 import uuid
 from contextlib import nullcontext
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_babel import force_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (BooleanField, DateField, FieldList, HiddenField, IntegerField, PasswordField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .domain import passwords
 from .domain.formatting import local_today
+
+
+class FlaskForm(_FlaskForm):
+    """Flask-WTF's form, reading only what a browser's form sends (every form here is one):
+    text in its text fields, files in its file fields."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Flask-WTF reads a JSON body as the form's data, and a file sent under any field's
+            # name as that field's value; a list, an object or a file where text belongs then
+            # ends in a 500. Neither comes from a page's form: the form is sent back instead,
+            # with what is missing said (the CSRF token too, for a JSON body).
+            if formdata is not _Auto or not has_request_context():
+                return super().wrap_formdata(form, formdata)
+            if request.is_json:
+                return None
+            files = [(name, upload) for name, upload in request.files.items(multi=True)
+                     if isinstance(getattr(form, name, None), FileField)]
+            return CombinedMultiDict((MultiDict(files), request.form)) if files else request.form or None
 
 
 class LoginForm(FlaskForm):
@@ -250,6 +271,17 @@ class CitizenNoteForm(FlaskForm):
 
     note = TextAreaField(_l("Lời nhắn cho bưu tá"), validators=[
         DataRequired(_l("Hãy nhập lời nhắn.")), Length(max=300, message=_l("Tối đa 300 ký tự."))])
+
+
+class CitizenPhoneCheckForm(FlaskForm):
+    """The link's holder proves to be the citizen with the last 4 digits of the phone the agency has."""
+
+    # ASCII digits only ([0-9], not \d, which takes "١٢٣٤" and "１２３４"): a keyboard's other digits get
+    # this message rather than a wrong answer counted against the link.
+    digits = StringField(_l("Nhập 4 số cuối số điện thoại đã đăng ký với cơ quan"),
+                         filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                         validators=[DataRequired(_l("Hãy nhập 4 số cuối số điện thoại.")),
+                                     Regexp(r"^[0-9]{4}\Z", message=_l("Hãy nhập đúng 4 chữ số, từ 0 đến 9."))])
 
 
 class ReportRangeForm(GetForm):

@@ -110,8 +110,8 @@ def _choice(enum, value, name, errors, required=True):
 
 def _text(value, name, errors, required=False, limit=MAX_TEXT):
     text = value.strip() if isinstance(value, str) else ""
-    if value is not None and not isinstance(value, str):
-        errors[name] = "invalid"
+    if (value is not None and not isinstance(value, str)) or "\x00" in text:
+        errors[name] = "invalid"  # a NUL: no keyboard types it, and PostgreSQL cannot store it
     elif required and not text:
         errors[name] = "required"
     elif len(text) > limit:

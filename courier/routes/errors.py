@@ -44,14 +44,30 @@ class NulInQuery(Exception):
 
 def refuse_nul_in_query() -> None:
     """before_request: answer 400 in words for a NUL in the query string, on both databases alike."""
-    if any("\x00" in value for value in request.args.values()):  # %00 arrives decoded
+    if any("\x00" in value for _, values in request.args.lists() for value in values):  # %00 arrives decoded
         raise NulInQuery()
+
+
+class NulInForm(Exception):
+    """A form field carrying a NUL character: no one types it, and PostgreSQL refuses to store it
+    (or, inside a JSON column, stores it and then fails every query that reads that row)."""
+
+
+def refuse_nul_in_form() -> None:
+    """before_request, after the gate and the CSRF check: answer 400 in words for a NUL in a form field."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and \
+            any("\x00" in value for _, values in request.form.lists() for value in values):
+        raise NulInForm()
 
 
 def register(app) -> None:
     @app.errorhandler(NulInQuery)
     def nul_in_query(error):
         return _respond(400, _("Địa chỉ có ký tự không hợp lệ (NUL). Hãy gõ lại điều cần tìm."))
+
+    @app.errorhandler(NulInForm)
+    def nul_in_form(error):
+        return _respond(400, _("Biểu mẫu có ký tự không hợp lệ (NUL). Hãy nhập lại rồi gửi."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
