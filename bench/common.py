@@ -73,7 +73,8 @@ def scratch_app(kind: str):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = base.set(database=name).render_as_string(hide_password=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "MEDIA_DIR": str(folder / "media"),
-                      "CHECKPOINT_KEY_FILE": str(folder / "key.pem"), "RATELIMIT_ENABLED": False,
+                      "CHECKPOINT_KEY_FILE": str(folder / "key.pem"),
+                      "CHECKPOINT_LOG_FILE": str(folder / "checkpoints.jsonl"), "RATELIMIT_ENABLED": False,
                       "SQLITE_SYNCHRONOUS": "NORMAL"})
     try:
         with app.app_context():

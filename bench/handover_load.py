@@ -180,6 +180,7 @@ def _server_env(database_url: str, folder: Path) -> dict:
     env.update({
         "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret", "COURIER_INSTANCE_DIR": str(folder),
         "MEDIA_DIR": str(folder / "media"), "CHECKPOINT_KEY_FILE": str(folder / "key.pem"),
+        "CHECKPOINT_LOG_FILE": str(folder / "checkpoints.jsonl"),
         # Limits stay on (as in production); only the login one is raised, for 64 logins from one address.
         "LOGIN_RATE_LIMIT": "10000 per minute",
     })
@@ -212,9 +213,10 @@ def _generate(db, count: int) -> list[tuple[int, uuid.UUID]]:
     # The chains' head rows exist in any database that has had a delivery; with none, the
     # first concurrent seals would race to create them (see the report).
     from courier.domain.chain import GENESIS
+    from courier.ledger.chain import CHAINS
     from courier.models import ChainHead
 
-    connection.execute(insert(ChainHead), [{"name": name, "seq": 0, "hash": GENESIS} for name in ("event", "proof")])
+    connection.execute(insert(ChainHead), [{"name": name, "seq": 0, "hash": GENESIS} for name in CHAINS])
     round_ids = {}
     for courier in couriers:
         round_ids[courier.id] = connection.execute(insert(Round).values(

@@ -197,10 +197,11 @@ def worker(once: bool, threads: int) -> None:
 
 @click.command("verify")
 def verify_command() -> None:
-    """Walk the event and proof chains and the signed checkpoints; exit 1 on the first problem."""
+    """Walk every chain, the signed checkpoints and the checkpoint log; exit 1 on any problem."""
     import time
 
-    from .ledger import chain, checkpoints
+    from .ledger import chain
+    from .services import chain_checkpoints
 
     started, failed = time.monotonic(), False
     for name in chain.CHAINS:
@@ -210,8 +211,7 @@ def verify_command() -> None:
         else:
             failed = True
             click.echo(f"{name}: LỖI / PROBLEM {report.problem} at #{report.at_seq} (id {report.record_id})")
-    key = checkpoints.load_or_create_key(current_app.config["CHECKPOINT_KEY_FILE"])
-    for problem in checkpoints.check_checkpoints(db.session, checkpoints.public_text(key)):
+    for problem in chain_checkpoints.problems():
         failed = True
         click.echo(f"LỖI / PROBLEM {problem}")
     click.echo(f"({time.monotonic() - started:.1f} s)")
@@ -221,13 +221,16 @@ def verify_command() -> None:
 
 @click.command("checkpoint")
 def checkpoint_command() -> None:
-    """Sign the chains' current heads with the server's checkpoint key."""
+    """Sign the heads that moved, log them (CHECKPOINT_LOG_FILE) and send them to the agencies."""
     from .ledger import checkpoints
+    from .services import chain_checkpoints
 
+    made = chain_checkpoints.checkpoint_now()
+    for each in made:
+        click.echo(f"{each['chain']} #{each['seq']} {each['hash']}")
+    if not made:
+        click.echo("không chuỗi nào thay đổi từ điểm kiểm tra trước / no chain moved since its last checkpoint")
     key = checkpoints.load_or_create_key(current_app.config["CHECKPOINT_KEY_FILE"])
-    for made in checkpoints.make_checkpoints(db.session, key):
-        click.echo(f"{made.chain} #{made.seq} {made.hash}")
-    db.session.commit()
     click.echo(f"public key: {checkpoints.public_text(key)}")
 
 

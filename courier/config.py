@@ -39,6 +39,19 @@ def _secret_key(instance_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def state_dir(env) -> Path:
+    """Where the checkpoint key and log live by default: outside the instance folder.
+
+    The instance folder holds the database and is what backups copy; a witness kept
+    beside them would be edited, restored or deleted together with them. systemd's
+    StateDirectory= names the service's own folder; a developer's is XDG's state home.
+    """
+    if env.get("STATE_DIRECTORY"):
+        return Path(env["STATE_DIRECTORY"].split(":")[0])
+    base = env.get("XDG_STATE_HOME") or Path(env.get("HOME") or Path.home()) / ".local" / "state"
+    return Path(base) / "courier"
+
+
 def database_url(raw: str) -> str:
     """Name the psycopg 3 driver in PostgreSQL URLs that name none or the old one."""
     for prefix in ("postgres://", "postgresql://"):
@@ -62,8 +75,12 @@ def from_environment(env=os.environ) -> dict:
         "SQLALCHEMY_DATABASE_URI": uri,
         "MEDIA_DIR": env.get("MEDIA_DIR", str(instance_dir / "media")),
         "SQLITE_SYNCHRONOUS": _choice(env.get("SQLITE_SYNCHRONOUS"), ("FULL", "EXTRA", "NORMAL"), "FULL"),
-        # The key that signs chain checkpoints; keep it (or a copy) away from the database's backups.
-        "CHECKPOINT_KEY_FILE": env.get("CHECKPOINT_KEY_FILE", str(instance_dir / "checkpoint_key.pem")),
+        # The key that signs chain checkpoints, and the append-only log each checkpoint is also
+        # written to: both outside the instance folder, so no database backup carries them.
+        "CHECKPOINT_KEY_FILE": env.get("CHECKPOINT_KEY_FILE", str(state_dir(env) / "checkpoint_key.pem")),
+        "CHECKPOINT_LOG_FILE": env.get("CHECKPOINT_LOG_FILE", str(state_dir(env) / "checkpoints.jsonl")),
+        # The worker signs the chains' heads this often, when they moved (0: only by hand).
+        "CHECKPOINT_EVERY_MINUTES": int(env.get("CHECKPOINT_EVERY_MINUTES", "60")),
         "PUBLIC_BASE_URL": public_base_url,
         "MAX_DELIVERY_ATTEMPTS": int(env.get("MAX_DELIVERY_ATTEMPTS", "3")),
         "BABEL_DEFAULT_LOCALE": "vi",

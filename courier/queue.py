@@ -11,6 +11,7 @@ A queue drops a task whose worker dies while running it, so nothing that must
 not be lost lives only here: webhook deliveries are rows in the database (the
 outbox), and a periodic sweep queues again whatever is due (courier/tasks.py).
 """
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Flask
@@ -88,6 +89,35 @@ def task(fn):
 def every_sweep(fn):
     """Declare a task the worker's scheduler queues every WEBHOOK_SWEEP_SECONDS."""
     return huey.periodic_task(lambda _now: True)(_in_app_context(fn))
+
+
+def every_minutes(setting: str):
+    """Declare a task the worker's scheduler queues once every `setting` minutes (0: never).
+
+    Due when the worker starts, then at each new period counted from 00:00 UTC (an hourly
+    task at each full hour). The scheduler looks every WEBHOOK_SWEEP_SECONDS, so the
+    period is tracked here rather than matched to a minute: none is run twice or skipped.
+    """
+    def declare(fn):
+        return huey.periodic_task(_new_period(setting), name=fn.__name__)(_in_app_context(fn))
+    return declare
+
+
+def _new_period(setting: str):
+    last = []
+
+    def due(now: datetime) -> bool:
+        minutes = _app.config[setting] if _app is not None else 0
+        if minutes <= 0:
+            return False
+        if now.tzinfo is None:  # Huey's clock (utc=True): naive UTC
+            now = now.replace(tzinfo=timezone.utc)
+        period = int(now.timestamp() // 60) // minutes
+        if last and last[0] == period:
+            return False
+        last[:] = [period]
+        return True
+    return due
 
 
 def run_consumer(app: Flask, threads: int) -> None:

@@ -6,11 +6,15 @@ lost, without harm: `deliver_webhook` claims the row before sending (a second
 task finds nothing to do) and `sweep_webhooks` queues whatever is due (retries
 after their backoff, and rows whose task was lost with a dead worker or was
 never queued because the process died, or the queue failed, after commit).
+
+Checkpoints: every CHECKPOINT_EVERY_MINUTES the worker signs the chains' heads that
+moved, logs them outside the database and sends them to the agencies
+(services/chain_checkpoints.py). A run lost with a dead worker is made up by the next.
 """
 import logging
 import uuid
 
-from .queue import every_sweep, task
+from .queue import every_minutes, every_sweep, task
 from .services import webhook_delivery
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,16 @@ def deliver_webhook(event_id: str) -> None:
 def sweep_webhooks() -> None:
     """Queue every delivery that is due."""
     queue_deliveries(webhook_delivery.due_event_ids())
+
+
+@every_minutes("CHECKPOINT_EVERY_MINUTES")
+def make_checkpoints() -> None:
+    """Checkpoint the chains whose heads moved since their last checkpoint."""
+    # Imported here: the checkpoint's webhook deliveries are queued through this module.
+    from .services import chain_checkpoints
+
+    for made in chain_checkpoints.checkpoint_now():
+        log.info("checkpoint %s #%s %s", made["chain"], made["seq"], made["hash"])
 
 
 def queue_deliveries(event_ids) -> None:

@@ -3,7 +3,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from .domain import addresses, formatting
-from .vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS, PROOF_LABELS, ROLE_LABELS, STATE_LABELS
+from .vocabulary import CHAIN_LABELS, CONCERN_LABELS, FAILURE_REASON_LABELS, PROOF_LABELS, ROLE_LABELS, STATE_LABELS
 
 
 def register(app: Flask) -> None:
@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda reason: FAILURE_REASON_LABELS.get(reason, reason), "failure_label")
     app.add_template_filter(lambda kind: PROOF_LABELS.get(kind, kind), "proof_label")
     app.add_template_filter(lambda kind: CONCERN_LABELS.get(kind, kind), "concern_label")
+    app.add_template_filter(lambda chain: CHAIN_LABELS.get(chain, chain), "chain_label")
 
     @app.context_processor
     def _globals():

@@ -125,6 +125,14 @@ PROOF_LABELS = {
     "authorisation_letter": _l("Giấy ủy quyền"),
 }
 
+# The tamper-evidence chains (ledger/chain.py), as the report's checkpoints name them.
+CHAIN_LABELS = {
+    "attempt": _l("Lượt phát"),
+    "cash": _l("Tiền nộp về bưu cục"),
+    "event": _l("Giao nhận"),
+    "proof": _l("Chữ ký và ảnh"),
+}
+
 CONCERN_LABELS = {
     "citizen_disputed": _l("Người dân báo chưa nhận được"),
     "flagged": _l("Lần phát cần kiểm tra"),

@@ -37,6 +37,7 @@ def _test_settings(url: str, media_dir, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "MEDIA_DIR": str(media_dir),
         "CHECKPOINT_KEY_FILE": str(media_dir) + "-checkpoint.pem",
+        "CHECKPOINT_LOG_FILE": str(media_dir) + "-checkpoints.jsonl",
         # Each test its own queue file, never the instance folder's.
         "HUEY_SQLITE_PATH": str(media_dir) + "-huey.sqlite3",
         "RATELIMIT_ENABLED": False,

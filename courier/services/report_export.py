@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..domain import addresses
-from ..domain.formatting import format_date
+from ..domain.formatting import format_date, format_datetime
 from ..domain.reporting import Tally
+from ..vocabulary import CHAIN_LABELS
 from .reports import Report
 
 DIMENSIONS = ("agency", "courier", "commune", "day")
@@ -92,6 +93,15 @@ def cash_table(report: Report) -> list[list]:
     return rows
 
 
+def checkpoint_table(report: Report) -> list[list]:
+    """Each chain's last signed head by the range's end, whole, to compare with the log and the agencies'."""
+    rows = [[_("Chuỗi"), _("Số bản ghi"), _("Mã băm (SHA-256)"), _("Thời điểm ký")]]
+    # The chain's name as people say it, and as the log and the agencies' copies spell it.
+    rows += [[f"{CHAIN_LABELS.get(c.chain, c.chain)} ({c.chain})", c.seq, c.hash, format_datetime(c.created_at)]
+             for c in report.checkpoints]
+    return rows
+
+
 def _title(report: Report, office_name: str) -> list[list]:
     return [[_("BÁO CÁO TRẢ KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH QUA DỊCH VỤ BƯU CHÍNH CÔNG ÍCH")],
             [office_name],
@@ -114,7 +124,7 @@ def to_xlsx(report: Report, office_name: str) -> bytes:
     book = Workbook()
     sheets = [(_("Theo cơ quan"), table(report, "agency")), (_("Theo bưu tá"), table(report, "courier")),
               (_("Theo phường xã"), table(report, "commune")), (_("Theo ngày"), table(report, "day")),
-              (_("Đối soát tiền"), cash_table(report))]
+              (_("Đối soát tiền"), cash_table(report)), (_("Điểm kiểm tra"), checkpoint_table(report))]
     book.remove(book.active)
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet's name

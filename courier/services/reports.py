@@ -9,7 +9,8 @@ from ..domain.formatting import VIETNAM
 from ..domain.reporting import CashLine, Movement, Tally, Visit
 from ..domain.states import Action
 from ..extensions import db
-from ..models import Agency, Attempt, CashHandIn, Dossier, Event, Outcome, Role, Shipment, User
+from ..ledger import checkpoints as ledger_checkpoints
+from ..models import Agency, Attempt, CashHandIn, ChainCheckpoint, Dossier, Event, Outcome, Role, Shipment, User
 
 
 
@@ -25,6 +26,9 @@ class Report:
     by_commune: list[tuple[int, Tally]]
     by_day: list[tuple[date, Tally]]
     cash: list[tuple[User, CashLine]] = field(default_factory=list)
+    # Each chain's last signed head by the range's end: on the printed report, a copy of the
+    # checkpoint that no one editing the database can take back.
+    checkpoints: list[ChainCheckpoint] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -63,6 +67,7 @@ def office_report(post_office_id: int, start: date, end: date) -> Report:
         by_commune=sorted(by_commune.items(), key=lambda p: -p[1].delivered - p[1].failed_visits),
         by_day=[(day, by_day.get(day, Tally())) for day in _days(start, end)],
         cash=sorted(((couriers[line.courier_id], line) for line in cash), key=lambda p: p[0].full_name),
+        checkpoints=ledger_checkpoints.latest_checkpoints(db.session, before=closes),
     )
 
 

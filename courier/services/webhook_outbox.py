@@ -6,7 +6,8 @@ task queue after commit (courier/tasks.py) and tried by one worker at a time
 (services/webhook_delivery.py). courier/unit_of_work.py calls write_deliveries
 after each flush, first of the flush's steps: before the chains' head lock is
 taken (ledger/chain.py), so these two statements do not lengthen the stretch
-every hand-over waits its turn for.
+every hand-over waits its turn for. A chain checkpoint is reported through the same rows
+(write_checkpoint_deliveries): the outbox is keyed on its own event id, not on a custody event.
 """
 import uuid
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import webhooks
 from ..extensions import db
+from ..ledger import checkpoints
 from ..models import Event, Webhook, WebhookDelivery
 from ..models.types import utcnow
 from ..tasks import queue_deliveries
@@ -67,6 +69,34 @@ def _delivery_for(event: Event, agency_id: int) -> dict:
     shipment = event.shipment
     payload = webhooks.event_payload(event_id, webhooks.NOTIFIED_ACTIONS[event.action], event.created_at,
                                      shipment.dossier.code, shipment.public_id, event.to_state, event.details)
+    return {"event_id": event_id, "agency_id": agency_id, "payload": payload}
+
+
+CHECKPOINT_EVENT = "chain.checkpoint"
+
+
+def write_checkpoint_deliveries(session: Session, records: list[dict]) -> None:
+    """Queue a `chain.checkpoint` event per checkpoint (`checkpoints.record`) to every agency with a webhook.
+
+    The agencies keep what the post office cannot recall: a signed head of each chain, which
+    they can check with the public key alone. Written in the checkpoint's transaction, as a
+    custody event's deliveries are; the outbox holds any payload, so nothing else changes.
+    """
+    connection = session.connection()
+    deliveries = [_checkpoint_delivery(record, agency_id)
+                  for agency_id in connection.execute(_HOOKED_AGENCIES).scalars() for record in records]
+    if deliveries:
+        connection.execute(_NEW_DELIVERY, deliveries)
+        session.info.setdefault(_UNQUEUED, []).extend(delivery["event_id"] for delivery in deliveries)
+
+
+def _checkpoint_delivery(record: dict, agency_id: int) -> dict:
+    event_id = uuid.uuid4()
+    payload = {"event_id": str(event_id), "id": str(event_id), "type": CHECKPOINT_EVENT,
+               "occurred_at": record["created_at"].replace("+00:00", "Z"), **record,
+               # What the Ed25519 signature covers, spelled out so a receiver need not rebuild it.
+               "signed_text": checkpoints.signed_text(record["chain"], record["seq"], record["hash"],
+                                                      record["created_at"]).decode()}
     return {"event_id": event_id, "agency_id": agency_id, "payload": payload}
 
 

@@ -54,6 +54,9 @@ class LiveServer:
         self.env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="browser-test-key",
                         MEDIA_DIR=str(scratch / "media"),
                         COURIER_INSTANCE_DIR=str(scratch / "instance"),
+                        # The checkpoint key and log, which default to the user's state folder.
+                        CHECKPOINT_KEY_FILE=str(scratch / "state" / "checkpoint_key.pem"),
+                        CHECKPOINT_LOG_FILE=str(scratch / "state" / "checkpoints.jsonl"),
                         PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute",
                         VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567",
                         WEBHOOK_ALLOW_PRIVATE_NETWORKS="1")  # the agency's endpoint is on this machine

@@ -6,8 +6,10 @@ their labels (read back from the PDF as a printer would print them), plans a rou
 courier (a Pixel 7 whose camera films the labels) takes the round out by scanning, hands
 two over with signature and photo, fails one, goes offline for the rest and comes back;
 citizens answer from the labels' links; the dispatcher sees a dispute arrive and handles
-it; the agency hears every step, signed, once; the report counts the day.
+it; the agency hears every step, signed, once, and the day's signed checkpoint; the report
+counts the day and prints the checkpoint.
 """
+import base64
 import json
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -27,6 +30,7 @@ from tests import factories, intake_files
 from tests.browser.camera import launch_with_camera, phone_context_options, qr_frame, y4m_header, yuv420_planes
 from tests.browser.conftest import (ROOT, SCREENSHOTS, camera_jpeg, collect_console_errors,
                                     open_courier_app, screenshot)
+from tests.browser.test_citizen_journey import types_the_phone_digits
 from tests.browser.test_courier_offline import fail_visit, hand_over
 from tests.browser.test_dispatch_console import DESKTOP, log_in_at_desk
 from tests.integration.agency_endpoint import AgencyEndpoint
@@ -39,6 +43,7 @@ PUSHED = [  # what the agency's one-stop-shop software sends
     {"code": f"{AGENCY}-261203-0302", "applicant_name": "Phan Văn Khải", "street": "18 Trần Cao Vân"},
     {"code": f"{AGENCY}-261203-0303", "applicant_name": "Võ Thị Sáu", "street": "7 Huỳnh Thúc Kháng"},
 ]
+PUSHED_PHONE = "0905111222"  # the applicant's phone in each pushed dossier: the citizen knows it, a finder does not
 IMPORTED = (  # (code, name, ward), on rows 4, 6 and 8 of the agency's export
     (f"{AGENCY}-261203-0311", "Trần Thị Bích Ngọc", "Phường Bàn Thạch"),
     (f"{AGENCY}-261203-0312", "Huỳnh Văn Phúc", "Phường Tam Kỳ"),
@@ -109,7 +114,7 @@ def agency_pushes(playwright, base_url, key, receiver_url) -> tuple[str, dict[st
         registered = api.put("/api/v1/webhook", data={"url": receiver_url})
         assert registered.status == 200, registered.text()
         for dossier in PUSHED:
-            body = {"procedure_name": "Cấp phiếu lý lịch tư pháp", "applicant_phone": "0905111222",
+            body = {"procedure_name": "Cấp phiếu lý lịch tư pháp", "applicant_phone": PUSHED_PHONE,
                     "ward": "Phường Tam Kỳ", "province": "48", "due_date": "2026-12-31",
                     "fee_agency": 200000, "fee_postage": 25000} | dossier
             response = api.post("/api/v1/dossiers", data=body)
@@ -251,6 +256,8 @@ def citizen_answers(browser, playwright, base_url, link, answer):
         page = context.new_page()
         page.goto(urlsplit(link).path)  # the label's link, on this test's server
         expect(page.locator(".status-line .chip")).to_have_text("Đã phát")
+        types_the_phone_digits(page, PUSHED_PHONE[-4:])  # the proof and the answers wait for this
+        expect(page.locator(".handed-over img.signature")).to_be_visible()  # the proof, now shown
         if answer == "confirm":
             page.locator("label.star", has_text="5").tap()
             page.get_by_role("button", name="Tôi đã nhận được kết quả").tap()
@@ -293,18 +300,24 @@ def test_a_whole_day_from_the_agency_to_the_report(chromium, live_server, worker
     while receiver.count() < expected and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(1)  # a repeat would come now
-    events = [(headers, json.loads(body)) for headers, body in receiver.received]
-    assert len(events) == expected
-    assert len({headers[webhooks.EVENT_ID_HEADER] for headers, _ in events}) == expected
     for headers, body in receiver.received:
         assert webhooks.verify(body, headers["X-Courier-Signature"], secret)
+    received = [(headers, json.loads(body)) for headers, body in receiver.received]
+    # The worker's hourly checkpoint may fall inside the day (see below): counted apart.
+    events = [(headers, event) for headers, event in received if event["type"] != "chain.checkpoint"]
+    assert len(events) == expected
+    assert len({headers[webhooks.EVENT_ID_HEADER] for headers, _ in events}) == expected
     kinds = sorted((event["dossier_code"], event["type"]) for _, event in events)
     assert kinds == sorted([(code, "shipment.received") for code in CODES]
                            + [(code, "shipment.out_for_delivery") for code in CODES]
                            + [(code, "shipment.delivered") for code in CODES if code != IMPORTED[0][0]]
                            + [(IMPORTED[0][0], "shipment.failed")])
 
+    heard = the_agency_witnesses_the_day(live_server, receiver, at_least=expected)
+
     desk.get_by_role("link", name="Báo cáo", exact=True).click()
+    # The report keeps the day's signed heads on paper: the same the agency was sent.
+    expect(desk.locator("#checkpoint-table tr", has_text="Giao nhận")).to_contain_text(heard["event"]["hash"][:16])
     stats = desk.locator(".report-stats")
     expect(stats.locator("li", has_text="tiếp nhận từ cơ quan").locator(".n")).to_have_text("6")
     expect(stats.locator("li", has_text="đã trả kết quả").locator(".n")).to_have_text("5")
@@ -314,6 +327,31 @@ def test_a_whole_day_from_the_agency_to_the_report(chromium, live_server, worker
     dispatcher_revokes_a_leaked_label(desk, PUSHED[2]["code"])
     assert opens(playwright, live_server.url, links[PUSHED[2]["code"]]) == 404  # the leaked label
     assert opens(playwright, live_server.url, slips[PUSHED[2]["code"]]) == 200  # the agency's slip
+
+
+def the_agency_witnesses_the_day(live_server, receiver, at_least: int) -> dict[str, dict]:
+    """The checkpoint the worker makes every hour, made now by hand: each chain's head, signed, goes to
+    the agency, which checks it with the public key alone. Returns the newest one heard per chain."""
+    made = subprocess.run([sys.executable, "-m", "flask", "--app", "courier", "checkpoint"], cwd=ROOT,
+                          env=live_server.env, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    public_key = made.stdout.split("public key: ")[1].split()[0]
+    deadline, heard = time.monotonic() + 30, {}
+    while "event" not in heard and time.monotonic() < deadline:
+        time.sleep(0.2)
+        for _, body in receiver.received:
+            checkpoint = json.loads(body)
+            if checkpoint["type"] == "chain.checkpoint":
+                heard[checkpoint["chain"]] = max(heard.get(checkpoint["chain"], checkpoint), checkpoint,
+                                                 key=lambda each: each["seq"])
+    assert {"attempt", "event", "proof"} <= set(heard), heard.keys()
+    for checkpoint in heard.values():
+        signed = f"{checkpoint['chain']}|{checkpoint['seq']}|{checkpoint['hash']}|{checkpoint['created_at']}"
+        assert checkpoint["public_key"] == public_key and checkpoint["signed_text"] == signed
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key)).verify(
+            base64.b64decode(checkpoint["signature"]), signed.encode())  # raises if forged
+    assert heard["event"]["seq"] >= at_least  # every event the agency heard of is under the signed head
+    return heard
 
 
 def dispatcher_revokes_a_leaked_label(page, code) -> None:

@@ -59,4 +59,5 @@ def scratch_url(database_url, tmp_path):
 def migration_app(scratch_url, tmp_path):
     """An app on `scratch_url` with no schema yet, for tests that upgrade step by step."""
     return create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "test", "TESTING": True,
-                       "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem")})
+                       "MEDIA_DIR": str(tmp_path / "media"), "CHECKPOINT_KEY_FILE": str(tmp_path / "key.pem"),
+                       "CHECKPOINT_LOG_FILE": str(tmp_path / "checkpoints.jsonl")})

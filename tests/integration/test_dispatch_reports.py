@@ -132,7 +132,8 @@ def test_the_excel_file_has_the_provinces_shape_and_the_same_figures(client, per
     response = client.get("/dispatch/reports/export.xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Theo cơ quan", "Theo bưu tá", "Theo phường xã", "Theo ngày", "Đối soát tiền"]
+    assert book.sheetnames == ["Theo cơ quan", "Theo bưu tá", "Theo phường xã", "Theo ngày", "Đối soát tiền",
+                               "Điểm kiểm tra"]
     rows = [list(r) for r in book["Theo cơ quan"].iter_rows(values_only=True)]
     assert rows[0][0].startswith("BÁO CÁO TRẢ KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
     header = rows[4]

@@ -74,7 +74,10 @@ def started(instance, tmp_path):
            if k not in {"DATABASE_URL", "REDIS_URL", "FLASK_APP"} and not k.startswith(("HUEY_", "WEBHOOK_"))}
     env.update({"COURIER_INSTANCE_DIR": str(instance["folder"]), "SQLITE_SYNCHRONOUS": "NORMAL",
                 "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",  # the agency's endpoint is on this machine
-                "PUBLIC_BASE_URL": f"http://localhost:{port}"})
+                "PUBLIC_BASE_URL": f"http://localhost:{port}",
+                # The checkpoint key and log in the test's folder; no hourly checkpoint event
+                # reaching the receiver before the custody event these tests wait for.
+                "XDG_STATE_HOME": str(tmp_path / "state"), "CHECKPOINT_EVERY_MINUTES": "0"})
     log = tmp_path / "run_all.log"
     with open(log, "wb") as out:
         supervisor = subprocess.Popen([sys.executable, "tools/run_all.py", "--bind", f"127.0.0.1:{port}"],

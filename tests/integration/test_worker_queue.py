@@ -75,6 +75,8 @@ def workers(app, database_url, queue_settings, tmp_path):
         # Short claims and a sweep every second, so that the dead worker's deliveries come back quickly.
         "WEBHOOK_CLAIM_SECONDS": "2", "WEBHOOK_SWEEP_SECONDS": "1", "WEBHOOK_TIMEOUT_SECONDS": "1",
         "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",  # the agency's endpoint is on this machine
+        # Only the custody events' deliveries are counted here: no checkpoint events.
+        "XDG_STATE_HOME": str(tmp_path / "state"), "CHECKPOINT_EVERY_MINUTES": "0",
     })
     if queue_settings["HUEY_REDIS_URL"]:
         env["REDIS_URL"] = queue_settings["HUEY_REDIS_URL"]

@@ -57,3 +57,20 @@ def test_every_response_carries_the_security_headers(tmp_path, monkeypatch):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_checkpoint_key_and_log_default_outside_the_instance_folder(tmp_path):
+    # The instance folder holds the database and is what backups copy: a witness kept there
+    # would be restored, edited or deleted together with what it witnesses.
+    instance, home = tmp_path / "instance", tmp_path / "home"
+    settings = from_environment({"COURIER_INSTANCE_DIR": str(instance), "HOME": str(home)})
+    assert settings["CHECKPOINT_KEY_FILE"] == str(home / ".local/state/courier/checkpoint_key.pem")
+    assert settings["CHECKPOINT_LOG_FILE"] == str(home / ".local/state/courier/checkpoints.jsonl")
+    assert settings["CHECKPOINT_EVERY_MINUTES"] == 60
+    xdg = from_environment({"COURIER_INSTANCE_DIR": str(instance), "XDG_STATE_HOME": str(tmp_path / "xdg")})
+    assert xdg["CHECKPOINT_LOG_FILE"] == str(tmp_path / "xdg/courier/checkpoints.jsonl")
+    systemd = from_environment({"COURIER_INSTANCE_DIR": str(instance), "STATE_DIRECTORY": "/var/lib/courier-ledger"})
+    assert systemd["CHECKPOINT_KEY_FILE"] == "/var/lib/courier-ledger/checkpoint_key.pem"
+    for each in (settings, xdg, systemd):
+        assert not each["CHECKPOINT_KEY_FILE"].startswith(str(instance))
+        assert not each["CHECKPOINT_LOG_FILE"].startswith(str(instance))
