@@ -38,6 +38,7 @@ def seed_demo_command() -> None:
     """Fill the database with the Tam Kỳ demo data set (once) and print the demo logins."""
     from .domain.tokens import citizen_url
     from .services.demo import seed_demo
+    from .services.tracking import digits_to_type
 
     result = seed_demo(current_app.config["MAX_DELIVERY_ATTEMPTS"])
     db.session.commit()
@@ -46,7 +47,10 @@ def seed_demo_command() -> None:
     for username, password, role in result["logins"]:
         click.echo(f"  {role:<12} {username:<10} mật khẩu: {password}")
     for code, token in result["citizen_links"]:
-        click.echo(f"  Người dân / citizen link {code}: {citizen_url(base, token)}")
+        # The page asks for these before it shows the proof: a new user could not guess them.
+        digits = digits_to_type(token) or "—"
+        click.echo(f"  Người dân / citizen link {code}: {citizen_url(base, token)}"
+                   f"  4 số cuối điện thoại / phone's last 4 digits: {digits}")
 
 
 @click.command("create-user")

@@ -101,6 +101,7 @@ def from_environment(env=os.environ) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "CITIZEN_RATE_LIMIT": env.get("CITIZEN_RATE_LIMIT", "60 per minute"),
+        "CITIZEN_CHECK_RATE_LIMIT": env.get("CITIZEN_CHECK_RATE_LIMIT", "5 per minute;30 per hour"),
         # A citizen link keeps working this many days after its shipment is closed.
         "CITIZEN_LINK_DAYS": int(env.get("CITIZEN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),

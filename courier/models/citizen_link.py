@@ -2,6 +2,8 @@
 
 Each is stored only as the SHA-256 of its token and can be revoked on its own:
 printing a new label revokes the previous label's link, never the agency's.
+Each also counts its holder's wrong guesses at the phone's last digits (see
+services/tracking.py), so that a lock outlives any cookie the guesser throws away.
 """
 from datetime import datetime
 from enum import StrEnum
@@ -29,6 +31,9 @@ class CitizenLink(db.Model):
                                                     values_callable=lambda e: [m.value for m in e]))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong answers in a row to "the last 4 digits of your phone"; a right one sets it back to 0.
+    failed_checks: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_label(self) -> bool:

@@ -1,13 +1,18 @@
 """What a citizen may see and do through a shipment's capability link.
 
-The link's token is looked up by its hash. A citizen sees the dossier, the
-procedure, the agency, a masked name and the custody timeline, never the
-address, phone or ID number. They may leave a note for the courier before
-delivery, and afterwards confirm receipt or say it did not arrive, once
-each; every one of these is a custody event.
+The link's token is looked up by its hash. The envelope passes through many
+hands, so holding the link proves nothing: a holder sees the dossier's code,
+the agency, a masked name and the custody timeline, never the address, phone
+or ID number. Once the holder has typed the last digits of the phone the
+agency gave (check_phone_tail), they may see the hand-over's proof, leave a
+note for the courier before delivery, and afterwards confirm receipt or say it
+did not arrive, once; every one of these is a custody event.
 """
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from sqlalchemy import case, literal, or_, update
 
 from ..domain.identity import mask_name
 from ..domain.states import TERMINAL, State
@@ -15,8 +20,8 @@ from ..domain.storage import MediaStore
 from ..domain.tokens import token_hash
 from ..extensions import db
 from ..ledger import custody
-from ..models import Attempt, CitizenAnswer, CitizenLink, Event, Outcome, ProofKind, Shipment
-from ..models.types import utcnow
+from ..models import Attempt, CitizenAnswer, CitizenLink, Dossier, Event, Outcome, ProofKind, Shipment
+from ..models.types import UTCDateTime, utcnow
 
 CONFIRMED, DISPUTED, NOTE = "citizen_confirmed", "citizen_disputed", "citizen_note"
 MAX_NOTE = 300
@@ -36,6 +41,7 @@ class AlreadyDone(Exception):
 @dataclass
 class Tracking:
     shipment: Shipment
+    link: CitizenLink  # the one link this holder opened (a shipment may have several)
     timeline: list[Event]
     delivery: Attempt | None
     last_failure: Attempt | None
@@ -50,16 +56,27 @@ class Tracking:
     def is_delivered(self) -> bool:
         return self.shipment.state is State.DELIVERED
 
+    @property
+    def can_prove(self) -> bool:
+        """Whether the agency gave a phone whose digits a holder can be asked for."""
+        return phone_tail(self.shipment.dossier.applicant_phone) is not None
+
+    def locked_until(self, now: datetime | None = None) -> datetime | None:
+        """Until when this link's check refuses every answer; None if it does not now."""
+        until = self.link.locked_until
+        return until if until and until > (now or utcnow()) else None
+
 
 def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracking | None:
     """The shipment behind a token, or None if unknown (or revoked); raises LinkExpired."""
     if not token or len(token) > 128:
         return None
-    shipment = db.session.execute(
-        db.select(Shipment).join(CitizenLink)
-        .where(CitizenLink.token_hash == token_hash(token), CitizenLink.revoked_at.is_(None))).scalar_one_or_none()
-    if shipment is None:
+    found = db.session.execute(
+        db.select(Shipment, CitizenLink).join(CitizenLink)
+        .where(CitizenLink.token_hash == token_hash(token), CitizenLink.revoked_at.is_(None))).one_or_none()
+    if found is None:
         return None
+    shipment, link = found
     events = db.session.execute(
         db.select(Event).filter_by(shipment_id=shipment.id).order_by(Event.created_at, Event.id)).scalars().all()
     closed = [e.created_at for e in events if e.to_state in {str(s) for s in TERMINAL}]
@@ -69,7 +86,7 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
         db.select(Attempt).filter_by(shipment_id=shipment.id).order_by(Attempt.id)).scalars().all()
     answers = [e.action for e in events if e.action in (CONFIRMED, DISPUTED)]
     return Tracking(
-        shipment=shipment, timeline=[e for e in events if e.to_state],
+        shipment=shipment, link=link, timeline=[e for e in events if e.to_state],
         delivery=next((a for a in reversed(attempts) if a.outcome is Outcome.DELIVERED), None),
         last_failure=next((a for a in reversed(attempts) if a.outcome is Outcome.FAILED), None),
         answered=answers[0] if answers else None, notes=[e for e in events if e.action == NOTE],
@@ -117,6 +134,72 @@ def _once(tracking: Tracking, action: str) -> None:
     if tracking.answered or not tracking.is_delivered:
         raise AlreadyDone()
     db.session.add(CitizenAnswer(shipment_id=tracking.shipment.id, action=action))
+
+
+CHECK_DIGITS = 4
+FREE_CHECKS = 5
+# Five wrong answers lock the link's check for 12 hours, and so does every wrong one after, until a
+# right one: a guesser gets 5 tries, then 2 a day, some 65 in the 30 days a link lives after delivery,
+# under 1 chance in 100 of hitting one of 10,000 tails. A citizen who mistyped five times can try
+# again the next morning, or call the post office the same day; a lock of days would leave them
+# nothing but the phone, and let whoever holds the envelope shut them out for longer.
+LOCK = timedelta(hours=12)
+
+
+class NothingToCheck(Exception):
+    """The dossier has no phone number, so no holder can prove to be its citizen online."""
+
+
+@dataclass
+class PhoneCheck:
+    proven: bool
+    tries_left: int                # wrong answers left before the lock
+    locked_until: datetime | None  # set when this answer was refused, or earned the lock
+
+
+def phone_tail(phone: str | None) -> str | None:
+    """The last CHECK_DIGITS digits of a phone number as stored; None if it has fewer."""
+    digits = "".join(c for c in phone or "" if c in "0123456789")
+    return digits[-CHECK_DIGITS:] if len(digits) >= CHECK_DIGITS else None
+
+
+def digits_to_type(token: str) -> str | None:
+    """The digits a link's holder is asked for (the demo prints them); None: no such link, or no phone."""
+    phone = db.session.execute(
+        db.select(Dossier.applicant_phone).join(Shipment).join(CitizenLink)
+        .where(CitizenLink.token_hash == token_hash(token))).scalar_one_or_none()
+    return phone_tail(phone)
+
+
+def check_phone_tail(tracking: Tracking, typed: str, now: datetime | None = None) -> PhoneCheck:
+    """Whether `typed` (CHECK_DIGITS ASCII digits, validated by the form) ends the dossier's phone.
+
+    Every answer is counted on the link before it is compared, by one UPDATE that a locked link
+    does not pass: of guesses sent at once, each adds one (no read-then-write to lose one) and none
+    gets past the lock another has just set. A right answer then sets the count back to zero.
+    Raises NothingToCheck if the dossier has no phone. The caller commits, whatever the outcome.
+    """
+    expected = phone_tail(tracking.shipment.dossier.applicant_phone)
+    if expected is None:
+        raise NothingToCheck()
+    now = now or utcnow()
+    link = CitizenLink.__table__.c
+    counted = db.session.execute(
+        update(CitizenLink.__table__)
+        .where(link.id == tracking.link.id, or_(link.locked_until.is_(None), link.locked_until <= now))
+        .values(failed_checks=link.failed_checks + 1,
+                locked_until=case((link.failed_checks + 1 >= FREE_CHECKS, literal(now + LOCK, UTCDateTime())),
+                                  else_=None))
+        .returning(link.failed_checks, link.locked_until)).one_or_none()
+    db.session.expire(tracking.link, ["failed_checks", "locked_until"])
+    if counted is None:
+        return PhoneCheck(proven=False, tries_left=0, locked_until=tracking.link.locked_until)
+    if hmac.compare_digest(typed.encode(), expected.encode()):
+        db.session.execute(update(CitizenLink.__table__).where(link.id == tracking.link.id)
+                           .values(failed_checks=0, locked_until=None))
+        return PhoneCheck(proven=True, tries_left=FREE_CHECKS, locked_until=None)
+    failures, locked_until = counted
+    return PhoneCheck(proven=False, tries_left=max(0, FREE_CHECKS - failures), locked_until=locked_until)
 
 
 @dataclass

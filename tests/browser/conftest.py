@@ -58,6 +58,7 @@ class LiveServer:
                         CHECKPOINT_KEY_FILE=str(scratch / "state" / "checkpoint_key.pem"),
                         CHECKPOINT_LOG_FILE=str(scratch / "state" / "checkpoints.jsonl"),
                         PUBLIC_BASE_URL=self.url, LOGIN_RATE_LIMIT="1000 per minute",
+                        CITIZEN_CHECK_RATE_LIMIT="1000 per minute",  # every test's citizen is 127.0.0.1
                         VIETQR_BANK_BIN="970436", VIETQR_ACCOUNT="0011001234567",
                         WEBHOOK_ALLOW_PRIVATE_NETWORKS="1")  # the agency's endpoint is on this machine
         self.process = None

@@ -15,7 +15,7 @@ from courier.domain.tokens import new_token
 from courier.models import Round, RoundStop
 from tests import factories
 from tests.browser.conftest import collect_console_errors, log_in, screenshot
-from tests.browser.test_citizen_journey import hand_over_through_the_api
+from tests.browser.test_citizen_journey import AGENCY_PHONE, hand_over_through_the_api, types_the_phone_digits
 from tests.browser.test_dispatch_console import desktop, log_in_at_desk  # noqa: F401  (desktop: a fixture)
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def round_out(db, office, users):
     round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
     shipments = []
     for position, name in enumerate(("Nguyễn Văn An", "Lê Thị Thu")):
-        shipment = factories.shipment(office, applicant_name=name, due_date=local_today())
+        shipment = factories.shipment(office, applicant_name=name, due_date=local_today(), applicant_phone=AGENCY_PHONE)
         for action in (Action.RECEIVE, Action.ASSIGN):
             custody.apply(shipment, action, max_attempts=3, actor=users["dispatcher"])
         custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
@@ -73,6 +73,7 @@ def test_a_hand_over_and_a_citizens_report_appear_live_and_the_report_is_handled
 
     citizen = chromium[1].new_context(base_url=live_server.url).new_page()
     citizen.goto(f"/t/{token}")
+    types_the_phone_digits(citizen, AGENCY_PHONE[-4:])
     citizen.locator("form.dispute textarea").fill("Tôi không nhận được gì cả")
     citizen.get_by_role("button", name="Tôi chưa nhận được").click()
     expect(citizen.get_by_role("button", name="Tôi chưa nhận được")).to_have_count(0)

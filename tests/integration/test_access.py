@@ -14,7 +14,7 @@ from courier import create_app
 PUBLIC = {
     "static", "auth.index", "auth.login", "auth.language", "citizen.track",
     "pwa.service_worker", "pwa.manifest", "pwa.offline", "api.openapi", "api.docs",
-    "citizen.confirm", "citizen.dispute", "citizen.note", "citizen.receipt", "citizen.signature",
+    "citizen.check", "citizen.confirm", "citizen.dispute", "citizen.note", "citizen.receipt", "citizen.signature",
 }
 # Reached by agencies' software with an API key; a staff session is not a key.
 AGENCY_KEY = {"api.push_dossier", "api.dossier_status", "api.put_webhook"}

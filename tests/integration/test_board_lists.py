@@ -22,7 +22,7 @@ from tests.databases import statements_sent
 from tests.conftest import csrf_token_from
 from tests.integration.dispatch_support import SHIPMENT_LINK, csrf, elsewhere, received
 from tests.integration.migration_support import old_dossiers
-from tests.integration.test_citizen_link import deliver, linked
+from tests.integration.test_citizen_link import deliver, linked, prove
 
 TODAY = local_today()
 
@@ -178,6 +178,7 @@ def disputed(app, db, client, office, users, auth):
     """A delivered shipment whose citizen said, through their link, that it never came."""
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     page = client.get(f"/t/{token}").get_data(as_text=True)
     client.post(f"/t/{token}/dispute", data={"comment": "Tôi chưa nhận được", "csrf_token": csrf_token_from(page)})
     auth.login(users["dispatcher"].username)

@@ -15,9 +15,12 @@ from tests import factories, media
 from tests.conftest import csrf_token_from
 
 
+PHONE = "0905123456"  # the phone the agency gave; its holder types the last four digits
+
+
 def linked(db, office, **dossier):
-    shipment = factories.shipment(office, applicant_name="Nguyễn Văn An", applicant_phone="0905123456",
-                                  street="12 Phan Châu Trinh", expected_id_tail="9876", **dossier)
+    shipment = factories.shipment(office, **{"applicant_name": "Nguyễn Văn An", "applicant_phone": PHONE,
+                                             "street": "12 Phan Châu Trinh", "expected_id_tail": "9876"} | dossier)
     token, token_hash_ = new_token()
     shipment.add_citizen_link(token_hash_, "label")
     db.session.commit()
@@ -41,6 +44,12 @@ def deliver(app, db, shipment, courier):
     return attempt
 
 
+def prove(client, token, digits=PHONE[-4:]):
+    """Pass the link's phone check in this client, as the citizen types it on the page."""
+    csrf = csrf_token_from(client.get(f"/t/{token}").get_data(as_text=True))
+    return client.post(f"/t/{token}/check", data={"digits": digits, "csrf_token": csrf}, follow_redirects=True)
+
+
 def test_tokens_carry_at_least_128_bits_and_only_their_hash_is_stored(db, office):
     tokens = {new_token()[0] for _ in range(200)}
     assert len(tokens) == 200 and TOKEN_BYTES * 8 >= 128
@@ -55,9 +64,11 @@ def test_the_page_shows_the_result_and_hides_private_details(client, db, office)
     response = client.get(f"/t/{token}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert shipment.dossier.code in page and "Cấp phiếu lý lịch tư pháp" in page and "Nguyễn V** A**" in page
-    for private in ("Nguyễn Văn An", "0905123456", "Phan Châu Trinh", "9876"):
+    assert shipment.dossier.code in page and "Nguyễn V** A**" in page
+    # The procedure says something about the person: it waits for the phone check, as the proof does.
+    for private in ("Nguyễn Văn An", "0905123456", "Phan Châu Trinh", "9876", "Cấp phiếu lý lịch tư pháp"):
         assert private not in page
+    assert "Cấp phiếu lý lịch tư pháp" in prove(client, token).get_data(as_text=True)
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response.headers["X-Robots-Tag"] and response.headers["Cache-Control"] == "no-store"
     assert "giấy ủy quyền" in page  # the hand-over rule is said plainly
@@ -107,6 +118,7 @@ def _citizen_events(db, action):
 def test_confirming_receipt_works_once_and_is_a_custody_event(app, client, db, office, users):
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     csrf = csrf_token_from(client.get(f"/t/{token}").get_data(as_text=True))
     page = _post(client, token, "confirm", csrf, rating="5", comment="Nhanh, chu đáo").get_data(as_text=True)
     assert "Cảm ơn bạn đã xác nhận" in page and "Tôi chưa nhận được" not in page
@@ -121,6 +133,7 @@ def test_confirming_receipt_works_once_and_is_a_custody_event(app, client, db, o
 def test_saying_it_did_not_arrive_raises_a_dispute_once(app, client, db, office, users):
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     csrf = csrf_token_from(client.get(f"/t/{token}").get_data(as_text=True))
     page = _post(client, token, "dispute", csrf, comment="Tôi không có nhà hôm đó").get_data(as_text=True)
     assert "sẽ liên hệ" in page
@@ -132,6 +145,7 @@ def test_saying_it_did_not_arrive_raises_a_dispute_once(app, client, db, office,
 
 def test_answers_need_csrf_and_a_delivered_result(client, db, office):
     shipment, token = linked(db, office)
+    prove(client, token)
     assert client.post(f"/t/{token}/confirm", data={}).status_code == 400
     _post(client, token, "confirm", rating="4")  # not delivered yet
     assert _citizen_events(db, "citizen_confirmed") == []
@@ -139,6 +153,7 @@ def test_answers_need_csrf_and_a_delivered_result(client, db, office):
 
 def test_a_note_for_the_courier_before_delivery(client, db, office):
     shipment, token = linked(db, office)
+    prove(client, token)
     page = _post(client, token, "note", note="Tôi ở nhà sau 17 giờ").get_data(as_text=True)
     assert "Đã gửi lời nhắn" in page and "Tôi ở nhà sau 17 giờ" in page
     too_long = _post(client, token, "note", note="x" * 301).get_data(as_text=True)
@@ -148,6 +163,7 @@ def test_a_note_for_the_courier_before_delivery(client, db, office):
 def test_a_link_leaves_at_most_three_notes_a_day(client, db, office):
     """Whoever holds the envelope can write: sixteen notes from one link used to be accepted."""
     shipment, token = linked(db, office)
+    prove(client, token)
     for n in range(3):
         assert "Đã gửi lời nhắn" in _post(client, token, "note", note=f"Lời nhắn {n}").get_data(as_text=True)
     fourth = _post(client, token, "note", note="Lời nhắn thứ tư").get_data(as_text=True)
@@ -163,6 +179,7 @@ def test_a_link_leaves_at_most_three_notes_a_day(client, db, office):
 def test_the_receipt_shows_the_hand_over_and_verifies_the_proof(app, client, db, office, users):
     shipment, token = linked(db, office)
     attempt = deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     page = client.get(f"/t/{token}/receipt").get_data(as_text=True)
     assert users["courier"].full_name in page and "người nộp hồ sơ" in page
     assert "Hợp lệ" in page and attempt.proofs[0].sha256 in page and "049201001234" not in page
@@ -196,6 +213,7 @@ class TestRateLimit:
 def test_a_not_received_report_shows_at_once_on_the_dispatcher_board(app, client, db, office, users, auth):
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     _post(client, token, "dispute", comment="Không ai giao cho tôi")
     citizen_side = client  # the same test client, now as the dispatcher
     auth.login(users["dispatcher"].username)
@@ -207,6 +225,7 @@ def test_a_not_received_report_shows_at_once_on_the_dispatcher_board(app, client
 def test_a_confirmation_shows_on_the_shipment_page(app, client, db, office, users, auth):
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     _post(client, token, "confirm", rating="5")
     auth.login(users["dispatcher"].username)
     page = client.get(f"/dispatch/shipments/{shipment.public_id}").get_data(as_text=True)
@@ -216,5 +235,6 @@ def test_a_confirmation_shows_on_the_shipment_page(app, client, db, office, user
 def test_a_rating_outside_one_to_five_is_refused_without_an_error_page(app, client, db, office, users):
     shipment, token = linked(db, office)
     deliver(app, db, shipment, users["courier"])
+    prove(client, token)
     response = _post(client, token, "confirm", rating="abc")
     assert response.status_code == 200 and _citizen_events(db, "citizen_confirmed") == []

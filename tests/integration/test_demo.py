@@ -15,14 +15,15 @@ from courier.models import Attempt, Dossier, Event, Outcome, PostOffice, ProofKi
 from courier.services import demo, demo_history
 from courier.services.demo import DEMO_PASSWORDS
 from courier.services.reports import office_report
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, csrf_token_from
 
-LINK = re.compile(r"citizen link (\S+): \S+/t/([\w-]+)")
+LINK = re.compile(r"citizen link (\S+): \S+/t/([\w-]+)  4 số cuối điện thoại / phone's last 4 digits: (\d{4})")
 
 
 @pytest.fixture
 def seeded(app, db):
-    """The demo day; returns the citizen links the command printed, as (dossier code, token)."""
+    """The demo day; returns the citizen links the command printed, as (dossier code, token, the
+    phone's last digits the page asks for)."""
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     links = LINK.findall(result.output)
@@ -47,8 +48,13 @@ def test_every_delivered_result_has_its_hand_over_and_every_printed_link_opens(a
         assert all(store.path_for(proof.sha256).exists() for proof in attempts[-1].proofs)
 
     opened_receipts = 0
-    for code, token in seeded:
-        assert client.get(f"/t/{token}").status_code == 200, code
+    for code, token, digits in seeded:
+        page = client.get(f"/t/{token}")
+        assert page.status_code == 200, code
+        checked = client.post(f"/t/{token}/check", data={"digits": digits,
+                                                         "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+                              follow_redirects=True)
+        assert "Đã xác minh." in checked.get_data(as_text=True), code  # the printed digits open the proof
         if _shipment(db, code).state is State.DELIVERED:
             receipt = client.get(f"/t/{token}/receipt")
             assert receipt.status_code == 200, f"the receipt of {code}"
