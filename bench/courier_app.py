@@ -1,6 +1,7 @@
 """The courier app's weight: the app shell's bytes, and the proof sizes from the hand-over test."""
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,8 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def worker_list(name: str) -> list[str]:
-    """The URLs of one of the service worker's lists (PRECACHE, LAZY)."""
-    source = (ROOT / "service_worker.js").read_text()
+    """The URLs of one of the service worker's lists (PRECACHE, LAZY), as the served worker has them:
+    PRECACHE is filled in as the worker is served (routes/pwa.py), from the modules' graph."""
+    from courier.routes.pwa import _service_worker_source
+
+    source = _service_worker_source()
     return re.findall(r'"(/[^"]*)"', re.search(rf"const {name} = \[(.*?)\];", source, re.S).group(1))
 
 
@@ -229,6 +233,8 @@ def bench_courier_phone() -> None:
     """
     import tempfile
 
+    # Playwright reports the service worker's own requests (the precache) only when asked to.
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     from playwright.sync_api import sync_playwright
 
     from bench.common import scratch_app
@@ -320,13 +326,16 @@ def _phone_day(browser, page, username: str, folder: Path) -> None:
     first = [row for row in rows if path(row[0]) not in lazy]
     total = sum(body + headers for _, _, body, headers, _ in first)
     shell = [row for row in first if path(row[0]) in precache and row[4]]
-    shell_body = sum(body for _, _, body, _, _ in shell)
+    # A revalidated file (304) reports a negative or zero body size: nothing crossed the wire.
+    shell_body = sum(max(0, body) for _, _, body, _, _ in shell)
+    shell_wire = sum(max(0, body) + headers for _, _, body, headers, _ in shell)
     text = [row for row in first if row[1] is None and row[2] > 1024 and not path(row[0]).endswith(".png")]
     lazy_body = sum(body for url, _, body, _, _ in rows if path(url) in lazy)
     report("courier phone, first visit over the wire (page, round, shell cached)",
            f"{total / 1024:.0f} KiB, {len(first)} requests")
-    report("  app shell as the worker precached it (encoded)", f"{shell_body / 1024:.0f} KiB, "
-           f"{len(shell)} files{', NOT gzip: ' + str(len(text)) if text else ' gzip'}", "≤ 60 KiB gzip")
+    report("  app shell as the worker precached it (bodies; with headers)", f"{shell_body / 1024:.0f} KiB; "
+           f"{shell_wire / 1024:.0f} KiB, {len(shell)} files{', NOT gzip: ' + str(len(text)) if text else ' gzip'}",
+           "≤ 60 KiB gzip")
     report("  QR decoder, fetched when the page was idle", f"{lazy_body / 1024:.0f} KiB gzip")
     report(f"  round of {STOPS} usable (Slow 4G, CPU ÷{CPU_SLOWDOWN}, Pixel 7)", f"{usable / 1000:.2f} s")
     report("  LCP, first visit", f"{lcp / 1000:.2f} s", "≤ 1.5 s")
