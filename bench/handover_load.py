@@ -517,7 +517,9 @@ class SignatureMaker:
         from PIL import Image, ImageDraw
 
         # Drawn at twice the size and scaled down, as a browser smooths a stroke's edges.
-        large = Image.new("RGBA", (1000 * 2, 525 * 2), (0, 0, 0, 0))
+        # On white, as the pad draws (signature.js: backgroundColor white): an opaque PNG, whose ink
+        # the server reads straight from its grey levels (a transparent one is flattened first).
+        large = Image.new("RGBA", (1000 * 2, 525 * 2), (255, 255, 255, 255))
         pen = ImageDraw.Draw(large)
         for stroke, (start, end) in enumerate(((80, 420), (440, 700), (730, 940))):
             points = [(2 * x, 2 * (260 + 110 * math.sin(x / 21 + stroke) + 45 * math.sin(x / 6)))
@@ -538,7 +540,7 @@ class SignatureMaker:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     def make(self, n: int) -> bytes:
-        row = bytearray(self.WIDTH * 4)
+        row = bytearray(b"\xff" * (self.WIDTH * 4))  # white, opaque
         for bit in range(24):  # the variant's number, as dark pixels on the bottom row
             if n >> bit & 1:
                 row[(20 + bit * 6) * 4:(21 + bit * 6) * 4] = b"\x10\x10\x10\xff"
