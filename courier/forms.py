@@ -331,3 +331,42 @@ class CashHandInForm(FlaskForm):
             raise ValidationError(_l("Số tiền phải khác 0 và dưới 10 tỷ đồng."))
         if field.amount < 0 and not (self.note.data or "").strip():
             raise ValidationError(_l("Số âm là điều chỉnh: hãy ghi lý do vào ô ghi chú."))
+
+
+# -- The administrator's catalogue of procedures -----------------------------------------------------
+# Every field is text, checked by domain/procedures.py, so a wrong value comes back as it was typed.
+from wtforms import Form as _WTForm, FormField  # noqa: E402 (kept with the forms that use it)
+
+class ProcedureDocumentForm(_WTForm):
+    """One document row; a row with no name is left out (the spare rows of the form)."""
+    name = TextAreaField(_l("Thành phần hồ sơ"), validators=[Length(max=2000)])
+    copies = StringField(_l("Số bản"), default="1", validators=[Length(max=20)])
+    original = BooleanField(_l("Bản chính"))
+    required = BooleanField(_l("Bắt buộc"), default=True)
+
+
+class ProcedureForm(FlaskForm):
+    """A procedure of an agency with its documents; "thêm dòng" adds a spare document row."""
+    SPARE_ROWS = 2
+    agency = SelectField(_l("Cơ quan"), choices=[], validate_choice=False)
+    code = StringField(_l("Mã thủ tục (trên Cổng Dịch vụ công)"), validators=[Length(max=100)])
+    name = TextAreaField(_l("Tên thủ tục"), validators=[Length(max=2000)])
+    fee_agency = StringField(_l("Phí, lệ phí của cơ quan (đồng)"), default="0", validators=[Length(max=40)])
+    processing_days = StringField(_l("Thời hạn giải quyết (ngày làm việc)"), validators=[Length(max=40)])
+    documents = FieldList(FormField(ProcedureDocumentForm), min_entries=3, max_entries=40)
+    add_row = SubmitField(_l("Thêm dòng"))
+    save = SubmitField(_l("Lưu thủ tục"))
+
+
+class ProcedureImportForm(FlaskForm):
+    """A catalogue file for one of the office's agencies."""
+    file = FileField(_l("Tệp danh mục thủ tục (.xlsx, .xls, .csv, .tsv hoặc .txt)"), validators=[
+        FileRequired(_l("Hãy chọn tệp cần nhập.")),
+        FileAllowed(["csv", "tsv", "txt", "xlsx", "xls"], _l("Chỉ nhận tệp .xlsx, .xls, .csv, .tsv hoặc .txt."))])
+    # Any value but one of the office's agencies is answered by the view, in words.
+    agency = SelectField(_l("Cơ quan"), choices=[], validate_choice=False)
+
+
+class ProcedureImportConfirmForm(FlaskForm):
+    upload_id = HiddenField(validators=[DataRequired()])
+    agency = HiddenField(validators=[DataRequired()])

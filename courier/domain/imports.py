@@ -152,19 +152,24 @@ def field_for(header) -> str | None:
     return None
 
 
-def read_sheet(content: bytes, filename: str, encoding: str | None = None) -> Sheet:
-    """The file's rows, bounded, with its header row found; `encoding` overrides detection."""
+def read_sheet(content: bytes, filename: str, encoding: str | None = None, *, names=None) -> Sheet:
+    """The file's rows, bounded, with its header row found; `encoding` overrides detection.
+
+    `names` gives the field a header names (None: none), for files of another kind than
+    dossier lists; the header is the row naming the most of them.
+    """
+    names = names or field_for
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         rows, encoding = _xlsx_rows(content), None
     elif name.endswith(TEXT_EXTENSIONS):
         text, encoding = decode(content, encoding)
-        rows = _text_rows(text)
+        rows = _text_rows(text, names)
     elif name.endswith(".xls"):
         rows, encoding = _xls_rows(content), None
     else:
         raise ImportFileError("unreadable")
-    return _with_header(rows, encoding)
+    return _with_header(rows, encoding, names)
 
 
 def decode(content: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -320,11 +325,11 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _with_header(rows, encoding) -> Sheet:
+def _with_header(rows, encoding, names=field_for) -> Sheet:
     """Find the header among the first rows: the one naming the most fields."""
     best, best_score = None, 0
     for index, (_number, cells) in enumerate(rows[:HEADER_SCAN]):
-        score = len({field_for(cell) for cell in cells if cell not in (None, "")} - {None})
+        score = len({names(cell) for cell in cells if cell not in (None, "")} - {None})
         if score > best_score:
             best, best_score = index, score
     if best is None or best_score < MIN_HEADER_FIELDS:
@@ -353,8 +358,8 @@ def _kept(number: int, cells) -> tuple[int, list] | None:
     return number, cells
 
 
-def _text_rows(text: str) -> list[tuple[int, list]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+def _text_rows(text: str, names=field_for) -> list[tuple[int, list]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, names))
     rows = []
     try:
         # Numbered by record, as Excel shows the file: a blank line is a row, a quoted cell
@@ -369,7 +374,7 @@ def _text_rows(text: str) -> list[tuple[int, list]]:
     return rows
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, names=field_for) -> str:
     """The delimiter under which some early row reads as the best header (comma, semicolon or tab)."""
     sample = "\n".join(text[:64 * 1024].splitlines()[:HEADER_SCAN])
 
@@ -378,7 +383,7 @@ def _delimiter(text: str) -> str:
             rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
         except csv.Error:
             return 0
-        return max((len({field_for(cell) for cell in row[:MAX_COLUMNS]} - {None}) for row in rows), default=0)
+        return max((len({names(cell) for cell in row[:MAX_COLUMNS]} - {None}) for row in rows), default=0)
 
     return max(_DELIMITERS, key=score)
 

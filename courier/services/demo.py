@@ -26,8 +26,8 @@ from ..domain.tokens import new_token
 from ..extensions import db
 from ..ledger import custody
 from ..media import media_store
-from ..models import (Agency, AuthorisedPerson, Dossier, LinkSource, Outcome, PostOffice, Role, Round,
-                      RoundStop, Shipment, User)
+from ..models import (Agency, AuthorisedPerson, Dossier, LinkSource, Outcome, PostOffice, Procedure,
+                      ProcedureDocument, Role, Round, RoundStop, Shipment, User)
 from ..models.types import utcnow
 from . import demo_data as data
 from .demo_history import hand_over, proof_media, seed_history
@@ -54,6 +54,8 @@ AGENCIES = (
     ("000.40.25.H47", "Bộ phận một cửa UBND xã Tam Xuân", "02353871789",
      "Xã Tam Xuân", data.COMMUNE_PROCEDURES, 3),
 )
+
+AGENCY_KINDS = ("centre", "commune", "commune")  # which of data.CATALOGUE each of AGENCIES accepts by post
 
 # (username, full name, role, phone)
 USERS = (
@@ -107,7 +109,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
                 for code, name, phone, *_ in AGENCIES]
     users = {name: _user(name, full_name, role, phone, office)
              for name, full_name, role, phone in USERS}
-    db.session.add_all([office, *agencies, *users.values()])
+    db.session.add_all([office, *agencies, *users.values(), *_catalogue(agencies)])
 
     codes: set[str] = set()
     waiting = set(rng.sample(range(DOSSIER_COUNT), STAY_REGISTERED))
@@ -149,6 +151,16 @@ def _history(office, agencies, users, wards, codes, store, max_attempts) -> None
 
     seed_history(make_dossier, lambda dossier, at: _register(dossier, office, at), office, users,
                  COURIERS, store, max_attempts)
+
+
+def _catalogue(agencies: list[Agency]) -> list[Procedure]:
+    """The procedures each demo agency accepts by post: the centre's, or every commune's own copy."""
+    return [Procedure(agency=agency, code=code, name=name, fee_agency=fee, processing_days=days,
+                      documents=[ProcedureDocument(position=i, name=document, copies=copies, original=original,
+                                                   required=required)
+                                 for i, (document, copies, original, required) in enumerate(documents)])
+            for agency, kind in zip(agencies, AGENCY_KINDS)
+            for scope, code, name, fee, days, documents in data.CATALOGUE if scope == kind]
 
 
 def _user(username, full_name, role, phone, office) -> User:

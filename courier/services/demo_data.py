@@ -78,3 +78,64 @@ AUTHORISED_RELATIONSHIPS = (
     ("con trai", True, "m"), ("con gái", True, "f"), ("vợ", False, "f"), ("chồng", False, "m"),
     ("anh trai", True, "m"), ("chị gái", True, "f"), ("em ruột", True, "m"),
 )
+
+# The catalogue of procedures sent by post, per kind of agency ("centre": the city's public-service
+# centre, "commune": a ward's or commune's one-stop shop): (code, name, agency fee in đồng, working
+# days, documents as (name, copies, original, required)).
+# The codes were recalled from the national database of procedures (Cơ sở dữ liệu quốc gia về thủ
+# tục hành chính), not confirmed against dichvucong.gov.vn from here: check them there before
+# relying on one. Fees and days follow the national fee circulars as last known (LLTP 200.000 đ,
+# driving licence 135.000 đ, residence 20.000 đ, certified copies 2.000 đ a page, extracts 8.000 đ
+# a copy); land, building and household-business fees are set by each province: the demo's are
+# examples, not Đà Nẵng's current amounts.
+CATALOGUE = (
+    ("centre", "2.001417", "Cấp Phiếu lý lịch tư pháp số 1 cho công dân Việt Nam", 200_000, 10, (
+        ("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (Mẫu số 03/2013/TT-LLTP)", 1, True, True),
+        ("Bản chụp Căn cước công dân hoặc Hộ chiếu", 1, False, True),
+        ("Văn bản ủy quyền (khi ủy quyền làm thủ tục)", 1, True, False),
+    )),
+    ("centre", "1.002804", "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp", 135_000, 5, (
+        ("Đơn đề nghị đổi giấy phép lái xe", 1, True, True),
+        ("Bản sao giấy phép lái xe sắp hết hạn", 1, False, True),
+        ("Giấy khám sức khỏe của người lái xe do cơ sở y tế có thẩm quyền cấp", 1, True, True),
+        ("Bản sao Căn cước công dân hoặc Hộ chiếu", 1, False, True),
+    )),
+    ("centre", "1.004227", "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+     50_000, 7, (
+        ("Đơn đăng ký biến động đất đai, tài sản gắn liền với đất (Mẫu số 11/ĐK)", 1, True, True),
+        ("Bản gốc Giấy chứng nhận đã cấp", 1, True, True),
+        ("Bản sao Căn cước công dân của người sử dụng đất", 1, False, True),
+    )),
+    ("centre", "1.009994", "Cấp giấy phép xây dựng nhà ở riêng lẻ", 75_000, 15, (
+        ("Đơn đề nghị cấp giấy phép xây dựng", 1, True, True),
+        ("Bản sao giấy tờ chứng minh quyền sử dụng đất", 1, False, True),
+        ("Bản vẽ thiết kế xây dựng (mặt bằng, mặt cắt, mặt đứng, móng)", 2, True, True),
+        ("Cam kết bảo đảm an toàn công trình liền kề (khi có)", 1, True, False),
+    )),
+    ("commune", "1.001193", "Đăng ký khai sinh", 0, 1, (
+        ("Tờ khai đăng ký khai sinh", 1, True, True),
+        ("Giấy chứng sinh", 1, True, True),
+        ("Văn bản ủy quyền có chứng thực (khi ủy quyền đăng ký)", 1, True, False),
+    )),
+    ("commune", "1.000894", "Đăng ký kết hôn", 0, 1, (
+        ("Tờ khai đăng ký kết hôn", 1, True, True),
+        ("Giấy xác nhận tình trạng hôn nhân (khi đăng ký ở nơi không thường trú)", 1, True, False),
+    )),
+    ("commune", "2.000635", "Cấp bản sao trích lục hộ tịch", 8_000, 1, (
+        ("Tờ khai cấp bản sao trích lục hộ tịch", 1, True, True),
+        ("Văn bản ủy quyền (khi ủy quyền yêu cầu)", 1, True, False),
+    )),
+    ("commune", "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", 2_000, 1, (
+        ("Bản chính giấy tờ, văn bản cần chứng thực bản sao", 1, True, True),
+        ("Bản sao cần chứng thực (khi người yêu cầu tự mang bản sao)", 1, False, False),
+    )),
+    ("commune", "1.004194", "Đăng ký thường trú", 20_000, 7, (
+        ("Tờ khai thay đổi thông tin cư trú (CT01)", 1, True, True),
+        ("Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", 1, False, True),
+    )),
+    ("commune", "2.000720", "Đăng ký thành lập hộ kinh doanh", 100_000, 3, (
+        ("Giấy đề nghị đăng ký hộ kinh doanh", 1, True, True),
+        ("Bản sao giấy tờ pháp lý của chủ hộ kinh doanh", 1, False, True),
+        ("Biên bản họp thành viên hộ gia đình (khi các thành viên cùng thành lập)", 1, True, False),
+    )),
+)

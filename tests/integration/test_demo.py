@@ -119,3 +119,17 @@ def test_seeded_just_after_midnight_the_morning_still_happens_today_and_not_in_t
     stamps = db.session.execute(db.select(Event.created_at).where(Event.created_at >= midnight)).scalars().all()
     stamps += db.session.execute(db.select(Attempt.received_at).where(Attempt.captured_at >= midnight)).scalars().all()
     assert stamps and max(stamps) <= now
+
+
+def test_the_demo_admin_finds_the_common_procedures_with_their_documents(client, seeded):
+    AuthActions(client).login("quantri", DEMO_PASSWORDS["quantri"])
+    page = client.get("/admin/procedures").get_data(as_text=True)
+    for name in ("Cấp Phiếu lý lịch tư pháp số 1", "Đăng ký khai sinh", "Đổi giấy phép lái xe",
+                 "Chứng thực bản sao từ bản chính", "Cấp đổi Giấy chứng nhận quyền sử dụng đất",
+                 "Đăng ký kết hôn", "Cấp bản sao trích lục hộ tịch", "Đăng ký thường trú",
+                 "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Đăng ký thành lập hộ kinh doanh"):
+        assert name in page, name
+    assert "200.000 ₫" in page and "Không thu" in page
+    birth = re.search(r'href="(/admin/procedures/\d+)">Đăng ký khai sinh<', page).group(1)
+    form = client.get(birth).get_data(as_text=True)
+    assert "Tờ khai đăng ký khai sinh</textarea>" in form and "Giấy chứng sinh</textarea>" in form

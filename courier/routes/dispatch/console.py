@@ -30,7 +30,7 @@ def flash_form_errors(form) -> None:
 
 
 def console_sections() -> tuple:
-    """The console's pages (endpoint, label), the administrator's accounts page for admins."""
+    """The console's pages (endpoint, label), the administrator's accounts and procedures for admins."""
     sections = (
         ("dispatch.board", _("Bảng điều phối")),
         ("dispatch.intake", _("Nhập hồ sơ")),
@@ -41,7 +41,7 @@ def console_sections() -> tuple:
         ("dispatch.reports_page", _("Báo cáo")),
     )
     if current_user.role == Role.ADMIN:
-        sections += (("admin.users", _("Tài khoản")),)
+        sections += (("admin.users", _("Tài khoản")), ("admin.procedures", _("Thủ tục")))
     return sections
 
 

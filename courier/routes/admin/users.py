@@ -1,24 +1,13 @@
-"""The administrator's page: the office's accounts, a new password, lock and unlock.
-
-Each change ends the user's sessions at once (User.set_password, User.set_active).
-"""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""The office's accounts: a new password, lock and unlock; each change ends the user's sessions."""
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
-from ..auth import blueprint_roles
-from ..extensions import db
-from ..forms import ConfirmForm, NewPasswordForm, password_refusal
-from ..models import Role, User, UserSession
-from .dispatch.console import console_sections
-
-bp = blueprint_roles(Blueprint("admin", __name__), Role.ADMIN)
-
-
-@bp.context_processor
-def _console():
-    return {"console_sections": console_sections()}
+from ...extensions import db
+from ...forms import ConfirmForm, NewPasswordForm, password_refusal
+from ...models import User, UserSession
+from .blueprint import bp
 
 
 def _office_user(user_id: int) -> User:
