@@ -21,7 +21,7 @@ from courier.domain.states import Action
 from courier.domain.tokens import new_token
 from courier.ledger import custody
 from courier.media import media_store
-from courier.models import Round, RoundStop
+from courier.models import Procedure, ProcedureDocument, Round, RoundStop
 from courier.services.agency_keys import issue_api_key
 from courier.services.handover import submit_attempt
 from tests import factories
@@ -131,13 +131,16 @@ def world(app, db, office, users):
     agency = factories.agency()
     agency.post_office = office
     key = issue_api_key(agency)
+    procedure = Procedure(agency=agency, code="1.001193", name="Đăng ký khai sinh", fee_agency=0, processing_days=1,
+                          documents=[ProcedureDocument(position=0, name="Tờ khai đăng ký khai sinh")])
+    db.session.add(procedure)
     db.session.commit()
     failed = delivered(on_round, outcome="failed", failure_reason="absent", recipient=None, fees=None)
     submit_attempt(courier, json.dumps(failed), {}, media_store(), max_attempts=3)
     db.session.commit()
     return {"event_id": dispute.id, "client_id": uuid.UUID(failed["client_id"]), "round_id": round_.public_id,
             "shipment_id": on_round.public_id, "link_id": link.id, "user_id": courier.id, "token": token,
-            "round": round_.public_id, "handed": handed.public_id, "key": key}
+            "round": round_.public_id, "handed": handed.public_id, "key": key, "procedure_id": procedure.id}
 
 
 def _path(app, endpoint, world) -> str:
