@@ -119,21 +119,43 @@ _HEADS = (select(ChainHead.name, ChainHead.seq, ChainHead.hash)
           .order_by(ChainHead.name).with_for_update())
 
 
+# The heads this process has seen committed, per database: a head is never deleted once made,
+# so only a chain's first seals in a process need to make sure of it. (Never a head this
+# transaction made itself: another thread trusting it would not see it until the commit.)
+_HEADS_SEEN: set[tuple[str, str]] = set()
+
+
 def _lock_heads(connection, names: list[str]) -> dict[str, tuple[int, str]]:
     """The chains' heads {name: (seq, hash)}, locked until commit; made first where new.
 
     Locked in name order, as every transaction does, so two never wait on each other in a
-    cycle. Two first seals at once would both insert a head and one would fail on its key:
-    heads are made with "on conflict do nothing", then locked like any other time.
+    cycle. A head not yet seen is made ("on conflict do nothing", which waits for another
+    transaction making it at the same moment) BEFORE any head is locked: made after, a
+    transaction holding the "event" head would wait for another's uncommitted "attempt" head
+    while that one waited for "event" (the deadlock PostgreSQL reported on the first
+    hand-overs of a database with events but no attempts yet). The migrations make every
+    chain's head, so this is a first-use guard: one statement in a process's first seals.
     """
+    database = connection.engine.url.render_as_string(hide_password=True)
+    made_here = set()
+    unknown = [name for name in names if (database, name) not in _HEADS_SEEN]
+    if unknown:
+        made_here = _make_heads(connection, unknown)
     heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}
     missing = [name for name in names if name not in heads]
-    if missing:
-        insert = upsert_insert(connection.dialect.name)
-        connection.execute(insert(ChainHead).values([{"name": name, "seq": 0, "hash": GENESIS} for name in missing])
-                           .on_conflict_do_nothing(index_elements=["name"]))
+    if missing:  # deleted behind this process's back (a test emptying the tables): make them again
+        made_here |= _make_heads(connection, missing)
         heads = {row.name: (row.seq, row.hash) for row in connection.execute(_HEADS, {"b_names": names})}
+    _HEADS_SEEN.update((database, name) for name in heads if name not in made_here)
     return heads
+
+
+def _make_heads(connection, names: list[str]) -> set[str]:
+    """Make the heads of `names` that do not exist; return those this transaction made."""
+    insert = upsert_insert(connection.dialect.name)
+    return set(connection.execute(
+        insert(ChainHead).values([{"name": name, "seq": 0, "hash": GENESIS} for name in names])
+        .on_conflict_do_nothing(index_elements=["name"]).returning(ChainHead.name)).scalars())
 
 
 def seal_backlog(session: Session) -> int:
