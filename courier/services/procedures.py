@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Agency, PostOffice, Procedure, ProcedureDocument
 from ..vocabulary import IMPORT_ERRORS
 from . import importing
+from .importing import Problem  # a file's problem: row, column, value, message
 from .intake import office_agencies
 
 # What each of the domain's codes means, said to the administrator.
@@ -92,14 +93,6 @@ def _by_code(agency: Agency, code: str) -> Procedure | None:
 
 
 # -- Import -----------------------------------------------------------------------------------------
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    value: str
-    message: str
-
 
 @dataclass
 class Preview:

@@ -4,7 +4,6 @@ Issue #17: a delivered attempt's recipient, ID tail, fees, place and time, or a 
 edited with SQL, must make `flask verify` fail naming the record; an erasure under Decree 13
 must not.
 """
-import threading
 import uuid
 from datetime import datetime
 
@@ -12,13 +11,12 @@ import pytest
 from sqlalchemy import text
 
 from courier.domain.formatting import local_today
-from courier.ledger import chain, custody
-from courier.domain.states import Action
-from courier.models import Attempt, AuditViolation, CashHandIn, Round, RoundStop
+from courier.ledger import chain
+from courier.models import Attempt, AuditViolation, CashHandIn
 from tests import factories
 from tests.attempts import delivered, post
-from tests.conftest import AuthActions, csrf_token_from
 from tests.integration.dispatch_support import post as post_form
+from tests.integration.race_support import courier_clients, out_for_delivery, race
 
 
 @pytest.fixture
@@ -146,34 +144,10 @@ def test_the_app_refuses_to_change_a_sealed_hand_over_or_hand_in(db, users, hand
 
 
 def test_concurrent_hand_overs_join_every_chain_in_order(app, db, office, users):
-    shipments = [factories.shipment(office) for _ in range(4)]
-    round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
-    for position, shipment in enumerate(shipments):
-        round_.stops.append(RoundStop(shipment=shipment, position=position))
-        for action in (Action.RECEIVE, Action.ASSIGN):
-            custody.apply(shipment, action, max_attempts=3)
-        custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
-    db.session.add(round_)
-    db.session.commit()
-    phones = []
-    for _ in shipments:
-        phone = app.test_client()
-        AuthActions(phone).login(users["courier"].username)
-        phone.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(phone.get("/courier/").get_data(as_text=True))
-        phones.append(phone)
-    bodies = [delivered(shipment) for shipment in shipments]
-    statuses, barrier = [], threading.Barrier(len(phones))
-
-    def hand_over(phone, body):
-        barrier.wait()
-        statuses.append(post(phone, body).status_code)
-
-    threads = [threading.Thread(target=hand_over, args=pair) for pair in zip(phones, bodies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [201] * len(shipments)
+    shipments = out_for_delivery(db, office, users["courier"], 4)
+    answers = race(app, courier_clients(app, users["courier"], len(shipments)),
+                   [lambda phone, shipment=shipment: post(phone, delivered(shipment)) for shipment in shipments])
+    assert [answer.status_code for answer in answers] == [201] * len(shipments)
     reports = {name: chain.verify(db.session, name) for name in chain.CHAINS}
     assert all(report.ok for report in reports.values()), reports
     assert reports["attempt"].checked == len(shipments) and reports["proof"].checked == 2 * len(shipments)

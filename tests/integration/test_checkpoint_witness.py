@@ -24,18 +24,7 @@ from courier.services import agency_keys, webhook_delivery
 from courier.tasks import make_checkpoints
 from tests import factories
 from tests.integration.agency_endpoint import AgencyEndpoint
-
-
-@pytest.fixture
-def history(db, office, users):
-    """Three shipments taken out on a round: a dozen custody events in the event chain."""
-    for _ in range(3):
-        shipment = factories.shipment(office)
-        for action in (Action.RECEIVE, Action.ASSIGN):
-            custody.apply(shipment, action, max_attempts=3, actor=users["dispatcher"])
-        custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
-    db.session.commit()
-    return db.session.execute(text("SELECT max(seq) FROM event")).scalar()
+from tests.integration.test_chain import history  # noqa: F401 (a fixture: a dozen events in the chain)
 
 
 def cli(app, command):

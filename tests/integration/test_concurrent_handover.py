@@ -5,13 +5,11 @@ On SQLite `SELECT ... FOR UPDATE` locks nothing; without a write lock taken befo
 shipment is read again, each request moved the shipment from what it had read, and the
 record showed two deliveries, a dispatch after one, and failures not counted.
 """
-import threading
-
 from courier.domain.states import State
 from courier.ledger import chain, tally
 from courier.models import Attempt, Event, Shipment
 from tests.attempts import delivered, post
-from tests.conftest import AuthActions, csrf_token_from
+from tests.integration.race_support import courier_clients, race
 from tests.integration.test_take_out import planned, scan, take  # noqa: F401 (planned: a fixture)
 from tests.integration.test_tally import counted
 
@@ -19,41 +17,15 @@ RACERS = 4
 MOVES = ("dispatch", "deliver", "fail", "reattempt", "start_return")
 
 
-def _courier_clients(app, courier, n):
-    clients = []
-    for _ in range(n):
-        client = app.test_client()
-        AuthActions(client).login(courier.username)
-        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(client.get("/courier/").get_data(as_text=True))
-        clients.append(client)
-    return clients
-
-
 def _failed(shipment):
     return delivered(shipment, outcome="failed", failure_reason="absent", recipient=None, fees=None)
-
-
-def _race(app, clients, sends):
-    """Each client sends its attempt at the same moment; the answers, in the clients' order."""
-    answers, start = [None] * len(clients), threading.Barrier(len(clients), timeout=30)
-
-    def send(n):
-        start.wait()
-        with app.app_context():
-            answers[n] = sends[n](clients[n])
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 def test_racing_deliveries_and_failures_leave_one_consistent_history(app, db, office, users, on_round):
     bodies = [delivered(on_round), _failed(on_round), delivered(on_round), _failed(on_round)]
     sends = [lambda c, b=b: post(c, b) if b["outcome"] == "delivered" else post(c, b, signature=None, photo=None)
              for b in bodies]
-    answers = _race(app, _courier_clients(app, users["courier"], RACERS), sends)
+    answers = race(app, courier_clients(app, users["courier"], RACERS), sends)
 
     assert [answer.status_code for answer in answers] == [201] * RACERS, [a.json for a in answers]
     db.session.expire_all()
@@ -81,7 +53,7 @@ def test_racing_deliveries_and_failures_leave_one_consistent_history(app, db, of
 
 def test_racing_deliveries_deliver_once_and_flag_the_rest(app, db, office, users, on_round):
     bodies = [delivered(on_round) for _ in range(RACERS)]
-    answers = _race(app, _courier_clients(app, users["courier"], RACERS),
+    answers = race(app, courier_clients(app, users["courier"], RACERS),
                     [lambda c, b=b: post(c, b) for b in bodies])
 
     assert [answer.status_code for answer in answers] == [201] * RACERS
@@ -100,7 +72,7 @@ def test_a_take_out_racing_hand_overs_never_dispatches_after_the_delivery(app, d
     shipment = planned[1][0]
     scans, visits = [scan(shipment), scan(shipment)], [delivered(shipment), delivered(shipment)]
     sends = [lambda c, b=b: take(c, b) for b in scans] + [lambda c, b=b: post(c, b) for b in visits]
-    answers = _race(app, _courier_clients(app, users["courier"], len(sends)), sends)
+    answers = race(app, courier_clients(app, users["courier"], len(sends)), sends)
 
     assert all(answer.status_code in (200, 201) for answer in answers), [a.json for a in answers]
     db.session.expire_all()

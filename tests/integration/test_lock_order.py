@@ -13,9 +13,11 @@ import time
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from courier.ledger import custody
-from courier.models import Shipment
+from courier.ledger import chain, custody
+from courier.models import ChainHead, Shipment
 from tests import factories
+from tests.attempts import delivered, post
+from tests.integration.race_support import courier_clients, out_for_delivery, race
 
 
 def test_a_note_on_a_shipment_a_hand_over_holds_waits_for_it_without_a_deadlock(app, db, office):
@@ -62,43 +64,11 @@ def test_the_first_hand_overs_of_a_chain_make_its_head_before_locking_any_other(
     """A database with events but no attempt yet (as before migration 0022 made every head): the
     first hand-overs at once each make the "attempt" head. Made after locking "event", two of four
     ended in a deadlock on PostgreSQL (500s); made before any head is locked, all go through."""
-    import json
-
-    from courier.domain.formatting import local_today
-    from courier.domain.states import Action
-    from courier.ledger import chain
-    from courier.models import ChainHead, Round, RoundStop
-    from tests.attempts import delivered, post
-    from tests.conftest import AuthActions, csrf_token_from
-
-    shipments = [factories.shipment(office) for _ in range(4)]
-    round_ = Round(courier=users["courier"], post_office=office, round_date=local_today())
-    for position, shipment in enumerate(shipments):
-        round_.stops.append(RoundStop(shipment=shipment, position=position))
-        for action in (Action.RECEIVE, Action.ASSIGN):
-            custody.apply(shipment, action, max_attempts=3)
-        custody.apply(shipment, Action.DISPATCH, max_attempts=3, courier=users["courier"])
-    db.session.add(round_)
-    db.session.commit()
+    shipments = out_for_delivery(db, office, users["courier"], 4)
     db.session.execute(db.delete(ChainHead).where(ChainHead.name == "attempt"))
     db.session.commit()
     chain._HEADS_SEEN.clear()  # this process has not seen the head made yet
-    phones = []
-    for _ in shipments:
-        phone = app.test_client()
-        AuthActions(phone).login(users["courier"].username)
-        phone.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(phone.get("/courier/").get_data(as_text=True))
-        phones.append(phone)
-    statuses, start = [], threading.Barrier(len(phones))
-
-    def hand_over(phone, body):
-        start.wait()
-        statuses.append(post(phone, body).status_code)
-    threads = [threading.Thread(target=hand_over, args=(phone, delivered(shipment)))
-               for phone, shipment in zip(phones, shipments)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert statuses == [201] * len(shipments), json.dumps(statuses)
+    answers = race(app, courier_clients(app, users["courier"], len(shipments)),
+                   [lambda phone, shipment=shipment: post(phone, delivered(shipment)) for shipment in shipments])
+    assert [answer.status_code for answer in answers] == [201] * len(shipments)
     assert chain.verify(db.session, "attempt").ok and chain.verify(db.session, "event").ok

@@ -116,22 +116,24 @@ def _add_error(field, message: str) -> None:
 
 @bp.route("/procedures/<int:procedure_id>/deactivate", methods=["POST"])
 def deactivate_procedure(procedure_id: int):
-    ConfirmForm()
-    procedure = _office_procedure(procedure_id)
-    catalogue.set_active(procedure, False)
-    db.session.commit()
-    flash(_("Đã ngừng nhận thủ tục %(code)s qua bưu điện; hồ sơ cũ vẫn giữ thủ tục này.", code=procedure.code),
-          "info")
-    return redirect(url_for("admin.procedures", agency=procedure.agency_id))
+    return _set_active(procedure_id, False)
 
 
 @bp.route("/procedures/<int:procedure_id>/activate", methods=["POST"])
 def activate_procedure(procedure_id: int):
-    ConfirmForm()
+    return _set_active(procedure_id, True)
+
+
+def _set_active(procedure_id: int, active: bool):
+    """Take the procedure in by post again, or no longer (its dossiers keep it either way)."""
     procedure = _office_procedure(procedure_id)
-    catalogue.set_active(procedure, True)
+    catalogue.set_active(procedure, active)
     db.session.commit()
-    flash(_("Đã nhận lại thủ tục %(code)s qua bưu điện.", code=procedure.code), "info")
+    if active:
+        flash(_("Đã nhận lại thủ tục %(code)s qua bưu điện.", code=procedure.code), "info")
+    else:
+        flash(_("Đã ngừng nhận thủ tục %(code)s qua bưu điện; hồ sơ cũ vẫn giữ thủ tục này.", code=procedure.code),
+              "info")
     return redirect(url_for("admin.procedures", agency=procedure.agency_id))
 
 
