@@ -118,13 +118,15 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from .domain.tokens import CITIZEN_PATH
-    from .routes import admin, api, auth as auth_routes, citizen, courier, dispatch, errors, pwa
+    from .routes import admin, api, auth as auth_routes, citizen, courier, desk, dispatch, errors, pickup, pwa
 
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(courier.bp, url_prefix="/courier")
     app.register_blueprint(dispatch.bp, url_prefix="/dispatch")
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(desk.bp, url_prefix="/desk")
     app.register_blueprint(citizen.bp, url_prefix=CITIZEN_PATH)
+    app.register_blueprint(pickup.bp)  # /pickup: the citizen asks for a pickup at home
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(pwa.bp)
     errors.register(app)

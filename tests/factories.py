@@ -63,3 +63,40 @@ def shipment(office: PostOffice, **dossier_fields):
     record = custody.register_shipment(dossier(**dossier_fields), office, actor_label="agency:test")
     db.session.flush()
     return record
+
+
+def procedure(office: PostOffice, code: str = "1.001193", name: str = "Cấp Phiếu lý lịch tư pháp cho công dân",
+              fee_agency: int = 200_000, agency_code: str = "000.00.17.H47") -> "Procedure":
+    """An active procedure of an agency (the test agency unless said), whose dossiers `office`
+    carries, with two documents; the same one again if it exists."""
+    from courier.models import Procedure, ProcedureDocument
+
+    owner = agency(agency_code)
+    found = db.session.execute(db.select(Procedure).filter_by(agency_id=owner.id, code=code)).scalar_one_or_none()
+    if found is not None:
+        return found
+    record = Procedure(agency=owner, code=code, name=name, fee_agency=fee_agency, processing_days=10,
+                       documents=[ProcedureDocument(position=0, name="Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp"),
+                                  ProcedureDocument(position=1, name="Bản chụp CCCD", required=False)])
+    record.agency.post_office = office
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def pickup_request(office: PostOffice, procedure_=None, **fields):
+    """A pickup asked for on the public page (REQUESTED), through the same rules and service."""
+    from courier.domain.pickups import check_request
+    from courier.models import Channel
+    from courier.services.pickups import request_pickup
+
+    procedure_ = procedure_ or procedure(office)
+    raw = dict(procedure=str(procedure_.id), applicant_name="Lê Thị Hoa", applicant_phone="0912345678",
+               street="45 Trần Cao Vân", ward=str(WARD_TAM_KY),
+               preferred_date=(local_today() + timedelta(days=1)).isoformat(), preferred_slot="morning",
+               consent="y")
+    raw.update(fields)
+    clean = check_request(raw, today=local_today(), procedure_ids={procedure_.id}, ward_codes={WARD_TAM_KY})
+    requested = request_pickup(clean, office, Channel.WEB, local_today())
+    db.session.flush()
+    return requested

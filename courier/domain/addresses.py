@@ -61,6 +61,11 @@ def check_ward_in_province(ward_code: int, province_code: int) -> Ward:
     return found
 
 
+def wards_of(province_code: int) -> list[Ward]:
+    """The province's wards and communes, by name; raises UnknownDivision for an unknown province."""
+    return sorted(Ward.iter_by_province(province(province_code).code), key=lambda ward: fold(ward.name))
+
+
 def _fold(name: str) -> str:
     """Lower-case, strip diacritics and the type word, for matching names people type."""
     text = fold(name).strip()

@@ -1,10 +1,20 @@
 """The shipment state machine: the one definition of states and transitions.
 
-The server's routes, the API and the tests all read this module; nothing else
-decides whether a shipment may move from one state to another.
+A shipment travels one of two ways (Decision 45 covers both): a result from the
+agency to the citizen, or a dossier from the citizen to the agency. Each way has
+its own table of moves below. The server's routes, the API and the tests all
+read this module; nothing else decides whether a shipment may move from one
+state to another.
 """
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+class Direction(StrEnum):
+    """Which way the paper travels."""
+
+    DELIVER_RESULT = "deliver_result"    # result from the agency to the citizen
+    COLLECT_DOSSIER = "collect_dossier"  # dossier from the citizen to the agency
 
 
 class State(StrEnum):
@@ -19,6 +29,14 @@ class State(StrEnum):
     RETURNING = "returning"                # on its way back to the agency
     RETURNED = "returned"
     CANCELLED = "cancelled"
+    # Taking a dossier in (Direction.COLLECT_DOSSIER):
+    REQUESTED = "requested"                # the citizen asked for a pickup at home
+    PICKUP_REFUSED = "pickup_refused"      # the courier could not take it (a paper missing…); offered again
+    PICKED_UP = "picked_up"                # taken at the door or the counter, sealed in its envelope
+    HANDED_IN = "handed_in"                # the envelope is back in the post office's custody
+    IN_TRANSIT = "in_transit"              # on the way to the agency's one-stop desk
+    AT_AGENCY = "at_agency"                # the agency's desk acknowledged it
+    RETURNED_FOR_SUPPLEMENT = "returned_for_supplement"  # the agency sent it back to be completed
 
 
 class Action(StrEnum):
@@ -34,15 +52,28 @@ class Action(StrEnum):
     START_RETURN = "start_return"
     COMPLETE_RETURN = "complete_return"
     CANCEL = "cancel"
+    PICK_UP = "pick_up"
+    REFUSE_PICKUP = "refuse_pickup"
+    HAND_IN = "hand_in"
+    SEND_TO_AGENCY = "send_to_agency"
+    ACKNOWLEDGE = "acknowledge"
+    RETURN_FOR_SUPPLEMENT = "return_for_supplement"
 
 
-TERMINAL = frozenset({State.DELIVERED, State.RETURNED, State.CANCELLED})
+# The shipment's own life is over: for a dossier taken in, its papers went back to be completed
+# by a delivery of their own (the agency's acknowledgement is not an end: it may still return them).
+TERMINAL = frozenset({State.DELIVERED, State.RETURNED, State.CANCELLED, State.RETURNED_FOR_SUPPLEMENT})
+# Its visits are over: its round stop closes (a pickup's once the courier has the dossier).
+OFF_THE_ROUND = TERMINAL | {State.PICKED_UP}
+# No courier will come to the citizen's door for it any more: notes for the courier are over.
+NO_VISIT_AHEAD = OFF_THE_ROUND | {State.HANDED_IN, State.IN_TRANSIT, State.AT_AGENCY}
 # Still to go out from the office: a failed one waits there for its next visit (the board's
 # "due and not out" list, and the partial index that answers it: models.shipment).
 NOT_YET_OUT = (State.REGISTERED, State.RECEIVED, State.ASSIGNED, State.FAILED_ATTEMPT)
 
-# action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
+Move = tuple[frozenset[State], State]  # (states it may start from, state it leads to)
+
+_DELIVER_RESULT: dict[Action, Move] = {
     Action.RECEIVE: (frozenset({State.REGISTERED}), State.RECEIVED),
     Action.ASSIGN: (frozenset({State.RECEIVED}), State.ASSIGNED),
     Action.UNASSIGN: (frozenset({State.ASSIGNED}), State.RECEIVED),
@@ -68,6 +99,49 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     ),
 }
 
+_COLLECT_DOSSIER: dict[Action, Move] = {
+    Action.ASSIGN: (frozenset({State.REQUESTED}), State.ASSIGNED),
+    Action.UNASSIGN: (frozenset({State.ASSIGNED}), State.REQUESTED),
+    # Nothing is taken out for a pickup: the courier goes to the door with an empty bag.
+    Action.PICK_UP: (frozenset({State.ASSIGNED}), State.PICKED_UP),
+    Action.REFUSE_PICKUP: (frozenset({State.ASSIGNED}), State.PICKUP_REFUSED),
+    # Offered again once the citizen has what was missing, counted like a failed visit.
+    Action.REATTEMPT: (frozenset({State.PICKUP_REFUSED}), State.ASSIGNED),
+    Action.HAND_IN: (frozenset({State.PICKED_UP}), State.HANDED_IN),
+    Action.SEND_TO_AGENCY: (frozenset({State.HANDED_IN}), State.IN_TRANSIT),
+    Action.ACKNOWLEDGE: (frozenset({State.IN_TRANSIT}), State.AT_AGENCY),
+    # At the desk, instead of acknowledging it, or later while the agency examines it.
+    Action.RETURN_FOR_SUPPLEMENT: (frozenset({State.IN_TRANSIT, State.AT_AGENCY}),
+                                   State.RETURNED_FOR_SUPPLEMENT),
+    # Once the papers are in our hands they are never just dropped: they go on or go back.
+    Action.CANCEL: (frozenset({State.REQUESTED, State.ASSIGNED, State.PICKUP_REFUSED}), State.CANCELLED),
+}
+
+# direction -> action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[Direction, dict[Action, Move]] = {
+    Direction.DELIVER_RESULT: _DELIVER_RESULT,
+    Direction.COLLECT_DOSSIER: _COLLECT_DOSSIER,
+}
+
+
+
+def _plannable(table: dict[Action, Move]) -> frozenset[State]:
+    # What ASSIGN or REATTEMPT puts on a round, and what is assigned already (left open on an
+    # earlier day's round, and carried over to a new one).
+    return table[Action.ASSIGN][0] | table[Action.REATTEMPT][0] | {table[Action.ASSIGN][1]}
+
+
+# direction -> the states a dispatcher may plan into a round (services.planning's ready list).
+READY: dict[Direction, frozenset[State]] = {direction: _plannable(table) for direction, table in TRANSITIONS.items()}
+
+
+def first_state(direction: Direction | str, at_counter: bool = False) -> State:
+    """The state a new shipment starts in: announced by the agency, asked for by a citizen,
+    or (a dossier handed in at the post office's counter) already in our hands."""
+    if Direction(direction) is Direction.DELIVER_RESULT:
+        return State.REGISTERED
+    return State.PICKED_UP if at_counter else State.REQUESTED
+
 
 class IllegalTransition(Exception):
     """Raised when an action is not allowed from a shipment's current state."""
@@ -89,22 +163,23 @@ class Outcome:
 
 
 def next_state(state: State | str, action: Action | str, attempts: int = 0,
-               max_attempts: int = 3) -> Outcome:
-    """Return the transition for `action` from `state`.
+               max_attempts: int = 3, direction: Direction | str = Direction.DELIVER_RESULT) -> Outcome:
+    """Return the transition for `action` from `state`, on a shipment travelling `direction`.
 
     `attempts` is the number of failed visits so far; a reattempt is refused
-    once it reaches `max_attempts`, so the only way on is the return.
+    once it reaches `max_attempts`, so the only way on is the return (or, for a
+    pickup, the cancellation).
     Raises IllegalTransition for anything the table does not allow.
     """
     state, action = State(state), Action(action)
-    sources, target = TRANSITIONS[action]
-    if state not in sources:
+    move = TRANSITIONS[Direction(direction)].get(action)
+    if move is None or state not in move[0]:
         raise IllegalTransition(state, action)
     if action is Action.REATTEMPT and attempts >= max_attempts:
         raise IllegalTransition(
             state, action, f"{attempts} attempts made, the limit is {max_attempts}: return it"
         )
-    return Outcome(state, target, action)
+    return Outcome(state, move[1], action)
 
 
 def after_failure(attempts: int, max_attempts: int) -> Action:
@@ -112,12 +187,13 @@ def after_failure(attempts: int, max_attempts: int) -> Action:
     return Action.REATTEMPT if attempts < max_attempts else Action.START_RETURN
 
 
-def allowed_actions(state: State | str, attempts: int = 0, max_attempts: int = 3) -> list[Action]:
+def allowed_actions(state: State | str, attempts: int = 0, max_attempts: int = 3,
+                    direction: Direction | str = Direction.DELIVER_RESULT) -> list[Action]:
     """List the actions allowed from `state`, in table order (for menus and the API)."""
     allowed = []
-    for action in TRANSITIONS:
+    for action in TRANSITIONS[Direction(direction)]:
         try:
-            next_state(state, action, attempts, max_attempts)
+            next_state(state, action, attempts, max_attempts, direction)
         except IllegalTransition:
             continue
         allowed.append(action)

@@ -8,24 +8,31 @@ from datetime import datetime
 from ..extensions import db
 from ..models import Direction, Dossier, Event, PostOffice, RoundStop, Shipment, User
 from ..models.types import utcnow
-from ..domain.states import TERMINAL, Action, State, next_state
+from ..domain.states import OFF_THE_ROUND, Action, first_state, next_state
 
 REGISTER = "register"
+# After these no courier holds it: the citizen has it, or the office (or the agency) does.
+_LEAVES_THE_COURIER = frozenset({Action.DELIVER, Action.UNASSIGN, Action.START_RETURN, Action.CANCEL,
+                                 Action.HAND_IN})
 
 
 def register_shipment(dossier: Dossier, post_office: PostOffice, *,
                       actor: User | None = None, actor_label: str | None = None,
-                      direction: Direction = Direction.DELIVER_RESULT,
+                      direction: Direction = Direction.DELIVER_RESULT, at_counter: bool = False,
+                      holder: User | None = None, details: dict | None = None,
                       at: datetime | None = None) -> Shipment:
-    """Create a shipment for a dossier, in state REGISTERED, with its first event.
+    """Create a shipment for a dossier, in its direction's first state, with its first event.
 
-    `at` is when the agency registered it, if not now (imports of older records).
+    A result starts REGISTERED; a dossier to take in starts REQUESTED, or PICKED_UP when it
+    is handed in at the counter (`at_counter`), held by `holder` if someone carries it.
+    `at` is when it was registered, if not now (imports of older records).
     """
     at = at or utcnow()
+    state = first_state(direction, at_counter)
     shipment = Shipment(dossier=dossier, post_office=post_office, direction=direction,
-                        state=State.REGISTERED, attempts_count=0, created_at=at)
+                        state=state, attempts_count=0, created_at=at, holder_courier=holder)
     db.session.add(shipment)
-    _add_event(shipment, REGISTER, None, State.REGISTERED, actor, actor_label, {}, at)
+    _add_event(shipment, REGISTER, None, state, actor, actor_label, details or {}, at)
     return shipment
 
 
@@ -35,22 +42,22 @@ def apply(shipment: Shipment, action: Action | str, *, max_attempts: int,
           at: datetime | None = None) -> Event:
     """Apply `action` to `shipment`, update who holds it, and record the Event.
 
-    `courier` is required for DISPATCH (the courier who takes it out).
+    `courier` is required for DISPATCH and PICK_UP (the courier who then carries it).
     Raises states.IllegalTransition if the state machine refuses the action,
-    and ValueError if DISPATCH names no courier. Does not commit.
+    and ValueError if DISPATCH or PICK_UP names no courier. Does not commit.
     """
-    outcome = next_state(shipment.state, action, shipment.attempts_count, max_attempts)
-    if outcome.action is Action.DISPATCH:
+    outcome = next_state(shipment.state, action, shipment.attempts_count, max_attempts,
+                         shipment.direction or Direction.DELIVER_RESULT)
+    if outcome.action in (Action.DISPATCH, Action.PICK_UP):
         if courier is None:
-            raise ValueError("dispatch needs the courier who takes the shipment out")
+            raise ValueError(f"{outcome.action} needs the courier who carries the shipment")
         shipment.holder_courier = courier
-    elif outcome.action is Action.FAIL:
+    elif outcome.action in (Action.FAIL, Action.REFUSE_PICKUP):
         shipment.attempts_count += 1
-    elif outcome.action in (Action.DELIVER, Action.UNASSIGN, Action.START_RETURN, Action.CANCEL):
-        # Delivered: the citizen has it; the others: back in the office's hands.
+    elif outcome.action in _LEAVES_THE_COURIER:
         shipment.holder_courier = None
     shipment.state = outcome.to_state
-    if outcome.to_state in TERMINAL and shipment.id is not None:
+    if outcome.to_state in OFF_THE_ROUND and shipment.id is not None:
         # Its visits are over for good: its round stop closes (services.planning), one UPDATE
         # and no early flush (the state's event is not added yet).
         with db.session.no_autoflush:

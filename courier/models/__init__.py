@@ -7,6 +7,7 @@ from .attempt import Attempt, FailureReason, IdCheck, Outcome, Proof, ProofKind,
 from .dossier import ONE_DATABASE_ONLY, AuthorisedPerson, Dossier, described_by_the_models
 from .event import AuditViolation, Event
 from .organisation import Agency, PostOffice
+from .pickup import AgencyBatch, Channel, Pickup, Slot
 from .procedure import Procedure, ProcedureDocument
 from .round import Round, RoundStop
 from .shipment import Direction, Shipment
@@ -17,8 +18,8 @@ from .login_throttle import LoginThrottle
 from .user_session import UserSession
 
 __all__ = [
-    "Agency", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenAnswer", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Direction", "Dossier", "Event",
-    "FailureReason", "IdCheck", "Outcome", "PostOffice", "Procedure", "ProcedureDocument", "Proof", "ProofKind",
-    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "ShipmentTally", "TakeOut", "User", "UserSession", "LoginThrottle", "Webhook", "WebhookDelivery", "WebhookTry",
+    "Agency", "AgencyBatch", "ApiKey", "AuditViolation", "CashHandIn", "ChainCheckpoint", "ChainHead", "CitizenAnswer", "CitizenLink", "LinkSource", "Attempt", "AuthorisedPerson", "Channel", "Direction", "Dossier", "Event",
+    "FailureReason", "IdCheck", "Outcome", "Pickup", "PostOffice", "Procedure", "ProcedureDocument", "Proof", "ProofKind",
+    "RecipientRelationship", "Role", "Round", "RoundStop", "Shipment", "Slot", "ShipmentTally", "TakeOut", "User", "UserSession", "LoginThrottle", "Webhook", "WebhookDelivery", "WebhookTry",
     "ONE_DATABASE_ONLY", "described_by_the_models",
 ]

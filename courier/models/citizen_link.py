@@ -19,6 +19,7 @@ class LinkSource(StrEnum):
     AGENCY = "agency"    # printed by the agency on the appointment slip, from the API's answer
     LABEL = "label"      # the post office's first QR label
     REPRINT = "reprint"  # a later label, which replaced the one before
+    REQUEST = "request"  # shown to the citizen who asked for a pickup (or read to them by phone)
 
 
 class CitizenLink(db.Model):

@@ -1,26 +1,19 @@
 """A shipment: one physical hand-over of a dossier's result."""
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Uuid, bindparam, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..domain.states import NOT_YET_OUT, State
+from ..domain.states import NOT_YET_OUT, Direction, State
 from ..extensions import db
 from .citizen_link import CitizenLink, LinkSource
 from .dossier import Dossier
 from .organisation import PostOffice
+from .pickup import Pickup
 from .types import UTCDateTime, utcnow
 from .user import User
-
-
-class Direction(StrEnum):
-    """Which way the paper travels (Decision 45 covers both)."""
-
-    DELIVER_RESULT = "deliver_result"    # result from the agency to the citizen
-    COLLECT_DOSSIER = "collect_dossier"  # dossier from the citizen's home to the agency
 
 
 def _enum(enum_class, length=32):
@@ -74,6 +67,8 @@ class Shipment(db.Model):
     holder_courier: Mapped[User | None] = relationship()
     # Few per shipment, read with it in lists and round payloads: loaded in one query per list.
     citizen_links: Mapped[list[CitizenLink]] = relationship(order_by=CitizenLink.id, lazy="selectin")
+    # What a dossier to take in was asked with (None for a result); lists load it with selectinload.
+    pickup: Mapped["Pickup | None"] = relationship(uselist=False, cascade="all, delete-orphan")
 
     @property
     def citizen_token_hashes(self) -> list[str]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .organisation import PostOffice
+from .organisation import Agency, PostOffice
 from .types import UTCDateTime, utcnow
 
 
@@ -19,6 +19,7 @@ class Role(StrEnum):
     COURIER = "courier"
     DISPATCHER = "dispatcher"
     ADMIN = "admin"
+    AGENCY_DESK = "agency_desk"  # an agency's one-stop desk: acknowledges the dossiers we bring
 
 
 MIN_PASSWORD_LENGTH = 8
@@ -43,11 +44,14 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
                                             values_callable=lambda e: [m.value for m in e]))
     post_office_id: Mapped[int] = mapped_column(ForeignKey("post_office.id"))
+    # For an agency desk user only: the agency whose incoming dossiers they see (and no other's).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     post_office: Mapped[PostOffice] = relationship()
+    agency: Mapped["Agency | None"] = relationship()
 
     # Not stored: the raw token of the login this request came with (models/user_session.py),
     # which is what the session cookie carries instead of the id.

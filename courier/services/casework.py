@@ -69,7 +69,7 @@ def current_stop(shipment: Shipment) -> RoundStop | None:
 
 def offer(shipment: Shipment, max_attempts: int) -> Offer:
     """What the page offers, from the state machine's allowed actions."""
-    allowed = set(allowed_actions(shipment.state, shipment.attempts_count, max_attempts))
+    allowed = set(allowed_actions(shipment.state, shipment.attempts_count, max_attempts, shipment.direction))
     return Offer(
         reschedule=Action.UNASSIGN in allowed or Action.REATTEMPT in allowed,
         reassign=bool(allowed & {Action.ASSIGN, Action.REATTEMPT}) or shipment.state is State.ASSIGNED,
@@ -107,14 +107,16 @@ def reassign(shipment: Shipment, courier: User, day: date, actor: User, max_atte
     planning.add(planning.get_or_create_round(courier, day), [shipment], actor, max_attempts)
 
 
-def cancel(shipment: Shipment, reason: str, actor: User, max_attempts: int) -> None:
-    """Cancel the shipment with a reason.
+def cancel(shipment: Shipment, reason: str, actor: User | None, max_attempts: int,
+           actor_label: str | None = None) -> None:
+    """Cancel the shipment with a reason, by a user or (`actor_label`, e.g. the citizen) someone else.
 
     If it was only planned it leaves today's and later rounds; if the courier is out
     with it, the stop stays so that a hand-over made offline is still accepted (and flagged).
     """
     was_assigned = shipment.state is State.ASSIGNED
-    custody.apply(shipment, Action.CANCEL, max_attempts=max_attempts, actor=actor, details={"reason": reason})
+    custody.apply(shipment, Action.CANCEL, max_attempts=max_attempts, actor=actor, actor_label=actor_label,
+                  details={"reason": reason})
     if was_assigned:
         planning.leave_rounds(shipment, local_today())
     else:
@@ -136,7 +138,7 @@ def complete_return(shipment: Shipment, note: str | None, actor: User, max_attem
 
 def check(shipment: Shipment, action: Action, max_attempts: int) -> None:
     """Raise IllegalTransition if the state machine does not allow `action` now."""
-    next_state(shipment.state, action, shipment.attempts_count, max_attempts)
+    next_state(shipment.state, action, shipment.attempts_count, max_attempts, shipment.direction)
 
 
 def _stop_on_or_after(shipment: Shipment, day: date) -> RoundStop | None:

@@ -5,6 +5,11 @@ sees at its next sync that its copy is stale. State changes go through
 ledger.custody; moving a stop between couriers changes no state and leaves a
 note in the custody trail instead. Nothing here commits: the view does.
 
+A round mixes the two ways a shipment travels: results to hand over, and pickups (a dossier
+to take in at the citizen's door, Direction.COLLECT_DOSSIER). Which states may be planned,
+and by which move, is read from the state table of the shipment's direction (states.READY,
+states.TRANSITIONS), never from a list kept here.
+
 A result is on at most one open stop (models.round: a UNIQUE column the
 database keeps). A stop opens when the result is put on a round and closes
 when it is taken off, moved to another courier, carried over from an earlier
@@ -14,30 +19,36 @@ on a round of today or later is held there: no other round may take it.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists
+from sqlalchemy import and_, exists, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..domain import routing
 from ..domain.formatting import local_today
-from ..domain.states import Action, IllegalTransition, State, next_state
+from ..domain.states import READY, TRANSITIONS, Action, Direction, IllegalTransition, State, next_state
 from ..extensions import db
 from ..ledger import custody
-from ..models import Dossier, PostOffice, Role, Round, RoundStop, Shipment, User
+from ..models import Dossier, Pickup, PostOffice, Role, Round, RoundStop, Shipment, User
 from .positions import positions
 
-READY_STATES = (State.RECEIVED, State.FAILED_ATTEMPT, State.ASSIGNED)
+# Every direction's plannable states at once: the ready list's query reads them by the
+# (office, state) index, then keeps each shipment whose state its own direction plans.
+READY_STATES = tuple(sorted(frozenset().union(*READY.values())))
+# Offered again after a failed visit (or a refused pickup): the states REATTEMPT starts from.
+_OFFERED_AGAIN = tuple(sorted(frozenset().union(*(table[Action.REATTEMPT][0] for table in TRANSITIONS.values()))))
 READY_LIMIT = 500
 
 
 class PlanningRefused(ValueError):
     """Raised when a change to a round cannot be made; `code` says why, for the message.
 
-    For "held", `holder` is the open stop that holds the result (its round's courier and date).
+    For "held", `holder` is the open stop that holds the result (its round's courier and date);
+    `pickup` says the shipment is a dossier to take in, whose refusal reads differently.
     """
 
-    def __init__(self, code: str, dossier_code: str = "", holder: "RoundStop | None" = None):
-        self.code, self.dossier_code, self.holder = code, dossier_code, holder
+    def __init__(self, code: str, dossier_code: str = "", holder: "RoundStop | None" = None,
+                 pickup: bool = False):
+        self.code, self.dossier_code, self.holder, self.pickup = code, dossier_code, holder, pickup
         super().__init__(f"{code} {dossier_code}".strip())
 
 
@@ -111,19 +122,27 @@ def rounds_of_day(post_office_id: int, day: date) -> list[Round]:
 
 
 def ready(post_office_id: int, day: date, *, ward_code: int | None = None, due: date | None = None,
-          agency_id: int | None = None, limit: int = READY_LIMIT) -> list[Shipment]:
-    """Shipments that can go on a round for `day`, oldest due date first.
+          agency_id: int | None = None, max_attempts: int | None = None,
+          limit: int = READY_LIMIT) -> list[Shipment]:
+    """Shipments that can go on a round for `day`, oldest due date first (a pickup's due date is
+    the day the citizen asked for), with their pickup and its procedure loaded.
 
-    Received ones; failed ones awaiting another visit; and assigned ones left over
-    from an earlier day's round (a reattempt after a failed visit). None that is held
-    by an open stop on a round of today or later: today's round may still deliver it.
+    Results received; pickups requested; failed results and refused pickups awaiting another
+    visit (given `max_attempts`, only those with visits left); and assigned ones left over
+    from an earlier day's round. None that is held by an open stop on a round of today or
+    later: today's round may still visit it.
     """
     query = (
         db.select(Shipment).join(Shipment.dossier)
         .where(Shipment.post_office_id == post_office_id, Shipment.state.in_(READY_STATES))
+        .where(or_(*(and_(Shipment.direction == direction, Shipment.state.in_(sorted(states)))
+                     for direction, states in READY.items())))
         .where(~_held_by_a_round(Shipment.id, day))
-        .options(joinedload(Shipment.dossier).joinedload(Dossier.agency))
+        .options(joinedload(Shipment.dossier).joinedload(Dossier.agency),
+                 joinedload(Shipment.pickup).joinedload(Pickup.procedure))
     )
+    if max_attempts is not None:
+        query = query.where(or_(Shipment.state.not_in(_OFFERED_AGAIN), Shipment.attempts_count < max_attempts))
     if ward_code:
         query = query.where(Dossier.ward_code == ward_code)
     if due:
@@ -153,10 +172,9 @@ def add(round_: Round, shipments: list[Shipment], actor: User, max_attempts: int
     position = _next_position(round_)
     for shipment in shipments:
         details = _round_details(round_)
-        if shipment.state is State.RECEIVED:
-            custody.apply(shipment, Action.ASSIGN, max_attempts=max_attempts, actor=actor, details=details)
-        elif shipment.state is State.FAILED_ATTEMPT:
-            custody.apply(shipment, Action.REATTEMPT, max_attempts=max_attempts, actor=actor, details=details)
+        action = _move_onto_round(shipment)
+        if action is not None:
+            custody.apply(shipment, action, max_attempts=max_attempts, actor=actor, details=details)
         else:  # assigned, carried over from an earlier day
             # Back at the office since: on its new round it is taken out again, like the rest.
             shipment.holder_courier = None
@@ -168,17 +186,37 @@ def add(round_: Round, shipments: list[Shipment], actor: User, max_attempts: int
 
 
 def _check_addable(round_: Round, shipment: Shipment, open_stop: RoundStop | None, max_attempts: int) -> None:
+    code, pickup = shipment.dossier.code, _is_pickup(shipment)
     if shipment.post_office_id != round_.post_office_id:
-        raise PlanningRefused("not_ready", shipment.dossier.code)
+        raise PlanningRefused("not_ready", code, pickup=pickup)
     if open_stop is not None and open_stop.round.round_date >= local_today():
-        raise PlanningRefused("held", shipment.dossier.code, open_stop)
-    if shipment.state is State.FAILED_ATTEMPT:
+        raise PlanningRefused("held", code, open_stop, pickup=pickup)
+    if shipment.state not in READY[_direction(shipment)]:
+        raise PlanningRefused("not_ready", code, pickup=pickup)
+    action = _move_onto_round(shipment)
+    if action is not None:
         try:
-            next_state(shipment.state, Action.REATTEMPT, shipment.attempts_count, max_attempts)
-        except IllegalTransition:
-            raise PlanningRefused("too_many_attempts", shipment.dossier.code) from None
-    elif shipment.state not in (State.RECEIVED, State.ASSIGNED):
-        raise PlanningRefused("not_ready", shipment.dossier.code)
+            next_state(shipment.state, action, shipment.attempts_count, max_attempts, _direction(shipment))
+        except IllegalTransition:  # a reattempt past the limit: the visits are over
+            raise PlanningRefused("too_many_attempts", code, pickup=pickup) from None
+
+
+def _move_onto_round(shipment: Shipment) -> Action | None:
+    """The move that puts the shipment on a round from its state: ASSIGN (received, requested) or
+    REATTEMPT (failed, refused), as its direction's table says; None for one assigned already."""
+    table = TRANSITIONS[_direction(shipment)]
+    for action in (Action.ASSIGN, Action.REATTEMPT):
+        if shipment.state in table[action][0]:
+            return action
+    return None
+
+
+def _direction(shipment: Shipment) -> Direction:
+    return shipment.direction or Direction.DELIVER_RESULT
+
+
+def _is_pickup(shipment: Shipment) -> bool:
+    return _direction(shipment) is Direction.COLLECT_DOSSIER
 
 
 def _held_by_a_round(shipment_id, day: date):
@@ -264,29 +302,38 @@ def shift(round_: Round, shipment: Shipment, step: int) -> None:
 def remove(round_: Round, shipment: Shipment, actor: User, max_attempts: int) -> RoundStop | None:
     """Take a stop off the round; returns the open stop that still holds the result, if any.
 
-    From its open stop the shipment goes back to the office's hands (UNASSIGN): raises
-    states.IllegalTransition unless it is assigned (not yet taken out). A closed stop whose
+    From its open stop the shipment goes back to the office's hands (UNASSIGN: a result to the
+    shelf, a pickup back to "requested"): raises states.IllegalTransition unless it is assigned
+    (not yet taken out). A pickup the courier could not take (refused, awaiting another visit)
+    just leaves, unchanged, so that it can be offered again on any round. A closed stop whose
     result is open on another round just leaves; the result stays where it is.
     """
     stop = _stop_of(round_, shipment)
     holder = None if stop.open_shipment_id is not None else _open_stops([shipment.id]).get(shipment.id)
-    if holder is None:
+    if holder is None and not _awaits_another_visit(shipment):
         custody.apply(shipment, Action.UNASSIGN, max_attempts=max_attempts, actor=actor,
                       details=_round_details(round_))
     _drop(round_, stop)
     return holder
 
 
+def _awaits_another_visit(shipment: Shipment) -> bool:
+    # A result never waits so on its stop (a failed visit is decided at once: reattempt or
+    # return); a refused pickup does, until a dispatcher offers it again.
+    return _move_onto_round(shipment) is Action.REATTEMPT
+
+
 def transfer(round_: Round, shipment: Shipment, to_courier: User, actor: User) -> Round:
     """Move a stop to another courier's round of the same date (made if needed); returns that round.
 
-    Only an assigned shipment moves: one out for delivery is in the first courier's bag.
+    Only an assigned shipment moves: one out for delivery is in the first courier's bag (an
+    assigned pickup moves too: the courier carries nothing for it).
     The old stop goes and the new one opens in its place; a concurrent plan of the same
     result is refused as add() does.
     """
     stop = _stop_of(round_, shipment)
     if shipment.state is not State.ASSIGNED:
-        raise PlanningRefused("not_movable", shipment.dossier.code)
+        raise PlanningRefused("not_movable", shipment.dossier.code, pickup=_is_pickup(shipment))
     target = get_or_create_round(to_courier, round_.round_date)
     if target.id == round_.id:
         return target

@@ -18,7 +18,7 @@ from ..domain.states import State
 from ..domain.tokens import citizen_url, new_token
 from ..extensions import db
 from ..ledger import custody
-from ..models import CitizenLink, Dossier, LinkSource, Shipment, User
+from ..models import CitizenLink, Direction, Dossier, LinkSource, Shipment, User
 from ..models.types import utcnow
 
 PRINTABLE = (State.RECEIVED, State.ASSIGNED)
@@ -75,7 +75,15 @@ def label_for(shipment: Shipment, link: str) -> labels.LabelData:
         commune = ""
     return labels.LabelData(link=link, dossier_code=dossier.code, recipient=dossier.applicant_name,
                             commune=commune, due_date=format_date(dossier.due_date),
-                            caption=_("Hẹn trả") if dossier.due_date else "")
+                            caption=_caption(shipment))
+
+
+def _caption(shipment: Shipment) -> str:
+    """What the date on the label means: the result's promised date, or the pickup's appointment
+    (the envelope the courier takes to the door is labelled before the round)."""
+    if shipment.dossier.due_date is None:
+        return ""
+    return _("Hẹn nhận hồ sơ") if shipment.direction is Direction.COLLECT_DOSSIER else _("Hẹn trả")
 
 
 def pdf(made: list[labels.LabelData], layout: str) -> bytes:

@@ -5,6 +5,8 @@ works with no signal), or a dispatcher scans them over at the desk. Each scan mo
 an assigned item to "out for delivery" with a custody event naming who handed it and
 who took it. A second scan of an item already taken is answered, never applied again;
 a replay of the same scan (same client id) is answered from the take_out row.
+A pickup on the round (a dossier to take in at the door) carries nothing out of the
+office: it is never waited for here, and a scan of it is refused as not takeable.
 Everything is checked before anything is written; the caller commits.
 """
 import uuid
@@ -14,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.formatting import local_today
-from ..domain.states import Action, State
+from ..domain.states import TRANSITIONS, Action, Direction, State
 from ..extensions import db
 from ..ledger import custody
 from ..models import Round, RoundStop, Shipment, TakeOut, User
@@ -46,7 +48,7 @@ def take_out(courier: User, client_id: uuid.UUID, shipment: Shipment | None, *, 
 
     `handed_by` is the dispatcher scanning at the desk (None: the courier scanned).
     Raises TakeOutRefused: unknown_shipment, not_on_your_round (on another courier's
-    round, or on none today), not_takeable (delivered, cancelled, returning…), conflict
+    round, or on none today), not_takeable (delivered, cancelled, returning…, or a pickup), conflict
     (this client id was used for another item). Does not commit.
     """
     if shipment is not None:
@@ -82,15 +84,27 @@ def office_shipment(post_office_id: int, public_id: uuid.UUID) -> Shipment | Non
         db.select(Shipment).filter_by(public_id=public_id, post_office_id=post_office_id)).scalar_one_or_none()
 
 
+def carried(round_: Round) -> list[RoundStop]:
+    """The round's stops whose item leaves the office with the courier (results, not pickups),
+    in round order: what a take-out counts ("chưa nhận: x/y") and the delivery list prints."""
+    return [stop for stop in planning.ordered(round_) if is_carried(stop.shipment)]
+
+
 def not_taken(round_: Round) -> list[RoundStop]:
     """The round's stops still waiting at the office ("chưa nhận"), in round order."""
     return [stop for stop in planning.ordered(round_) if waits_at_office(stop.shipment)]
 
 
+def is_carried(shipment: Shipment) -> bool:
+    """Whether the courier takes this shipment out of the office: its direction's table has a
+    take-out (DISPATCH). A pickup's has none: the courier goes to the door with an empty bag."""
+    return Action.DISPATCH in TRANSITIONS[shipment.direction or Direction.DELIVER_RESULT]
+
+
 def waits_at_office(shipment: Shipment) -> bool:
-    """Planned and in no courier's hands. Assigned again after a failed visit today, the item is
-    still in the courier's bag (a retry needs no second take-out)."""
-    return shipment.state is State.ASSIGNED and shipment.holder_courier_id is None
+    """Planned, carried out, and in no courier's hands. Assigned again after a failed visit today,
+    the item is still in the courier's bag (a retry needs no second take-out)."""
+    return is_carried(shipment) and shipment.state is State.ASSIGNED and shipment.holder_courier_id is None
 
 
 def _known(client_id: uuid.UUID) -> TakeOut | None:
@@ -111,6 +125,8 @@ def _check_on_todays_round(courier: User, shipment: Shipment) -> None:
 
 def _move(courier: User, shipment: Shipment, handed_by: User | None, client_id: uuid.UUID,
           max_attempts: int) -> str:
+    if not is_carried(shipment):
+        raise TakeOutRefused("not_takeable", shipment.dossier.code)  # a pickup: nothing to take out
     if shipment.state in (State.OUT_FOR_DELIVERY, State.ASSIGNED) and shipment.holder_courier_id == courier.id:
         return ALREADY_OUT  # scanned twice, or kept after a failed visit today: in the bag once
     if shipment.state is not State.ASSIGNED:

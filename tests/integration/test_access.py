@@ -15,17 +15,20 @@ PUBLIC = {
     "static", "auth.index", "auth.login", "auth.language", "citizen.track",
     "pwa.service_worker", "pwa.manifest", "pwa.offline", "api.openapi", "api.docs",
     "citizen.check", "citizen.confirm", "citizen.dispute", "citizen.note", "citizen.receipt", "citizen.signature",
+    "pickup.ask", "pickup.requested", "citizen.cancel",
 }
 # Reached by agencies' software with an API key; a staff session is not a key.
-AGENCY_KEY = {"api.push_dossier", "api.dossier_status", "api.put_webhook"}
+AGENCY_KEY = {"api.push_dossier", "api.dossier_status", "api.put_webhook", "api.incoming", "api.acknowledge",
+              "api.send_back"}
 # Endpoints for one role inside a shared audience.
 COURIER_ONLY_PREFIX = "api.courier_"
 # Who may use each audience's pages.
 AUDIENCES = {
-    "auth": {"courier", "dispatcher", "admin"},
+    "auth": {"courier", "dispatcher", "admin", "agency_desk"},
     "courier": {"courier"},
     "dispatch": {"dispatcher", "admin"},
     "admin": {"admin"},
+    "desk": {"agency_desk"},
     "api": {"courier", "dispatcher", "admin"},
 }
 SAMPLE_VALUES = {"token": "x" * 24, "code": "en", "filename": "css/app.css"}
@@ -71,7 +74,7 @@ def test_anonymous_visitors_are_refused_everything_not_public(client, endpoint, 
         assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize("role", ["courier", "dispatcher", "admin"])
+@pytest.mark.parametrize("role", ["courier", "dispatcher", "admin", "agency_desk"])
 @pytest.mark.parametrize("endpoint,method,path", [r for r in ROUTES if r.values[0] not in PUBLIC])
 def test_each_role_is_refused_outside_its_audience(users, auth, client, role, endpoint, method, path):
     auth.login(users[role].username)

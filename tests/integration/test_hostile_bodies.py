@@ -36,7 +36,9 @@ WRITES = [route for route in ROUTES if route.values[1] in ("POST", "PUT", "PATCH
 FIELDS = ("username", "password", "remember", "confirm", "upload_id", "agency", "encoding", "mapping-0",
           "recheck", "import_all", "shipment", "code", "layout", "courier", "to_courier", "day", "due",
           "reason", "note", "rating", "comment", "digits", "handed_on", "amount", "attempt", "round_id",
-          "shipment_ids", "client_id", "shipment_id", "taken_at", "url", "secret", "events", "dossier")
+          "shipment_ids", "client_id", "shipment_id", "taken_at", "url", "secret", "events", "dossier",
+          "procedure", "applicant_name", "applicant_phone", "street", "ward", "preferred_date", "preferred_slot",
+          "consent")
 NESTED = "[" * 100_000 + "]" * 100_000
 FORM = "application/x-www-form-urlencoded"
 ENDING = {"dispatch.rounds_remove", "auth.logout"}  # the round's stop, the session

@@ -34,9 +34,11 @@ def console_sections() -> tuple:
     sections = (
         ("dispatch.board", _("Bảng điều phối")),
         ("dispatch.intake", _("Nhập hồ sơ")),
+        ("dispatch.pickup_new", _("Hẹn nhận hồ sơ")),
         ("dispatch.receive", _("Nhận bưu gửi")),
         ("dispatch.labels", _("In nhãn")),
         ("dispatch.rounds", _("Tuyến phát")),
+        ("dispatch.dossiers", _("Hồ sơ chuyển cơ quan")),
         ("dispatch.shipments", _("Tra cứu")),
         ("dispatch.reports_page", _("Báo cáo")),
     )

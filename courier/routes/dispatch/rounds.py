@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...domain.formatting import format_date, local_today
-from ...domain.states import IllegalTransition
+from ...domain.states import Direction, IllegalTransition
 from ...extensions import db
 from ...forms import AddToRoundForm, ConfirmForm, MoveStopForm, RoundPickForm, choices
 from ...services import planning, receiving, takeout
 from ...services.search import ward_choices
+from ...vocabulary import SLOT_LABELS
 from .console import back, bp, flash_form_errors, max_attempts, office_id
 from .labels import agency_choices
 
@@ -21,6 +22,13 @@ REFUSALS = {
                "hoặc đổi tuyến ở trang của bưu gửi."),
     "not_movable": _l("Bưu gửi %(code)s đã được mang đi phát nên không chuyển tuyến được."),
     "not_on_round": _l("Bưu gửi %(code)s không có trong tuyến này."),
+}
+# The same refusals for a pickup (a dossier to take in at the door), where they read otherwise.
+PICKUP_REFUSALS = {
+    "not_ready": _l("Yêu cầu nhận hồ sơ %(code)s không ở trạng thái có thể xếp tuyến."),
+    "too_many_attempts": _l("Đã đến nhận hồ sơ %(code)s không thành công đủ số lần: hãy liên hệ người dân "
+                            "hoặc hủy yêu cầu."),
+    "not_movable": _l("Yêu cầu nhận hồ sơ %(code)s không còn chờ bưu tá đến nhận nên không chuyển tuyến được."),
 }
 
 
@@ -42,7 +50,7 @@ def rounds():
     pick.courier.data = courier.id if courier else None
     round_ = planning.round_for(courier, day) if courier else None
     ready = planning.ready(office_id(), day, ward_code=pick.commune.data, due=pick.due.data,
-                           agency_id=pick.agency.data)
+                           agency_id=pick.agency.data, max_attempts=max_attempts())
     move = MoveStopForm(formdata=None)
     move.to_courier.choices = choices((p.id, p.full_name) for p in people if courier is None or p.id != courier.id)
     where = planning.positions(round_) if round_ and round_.stops else {}
@@ -53,6 +61,7 @@ def rounds():
         confirm=ConfirmForm(formdata=None), move=move, day_rounds=planning.rounds_of_day(office_id(), day),
         measure=measure, length_km=_km(measure.metres) if measure and measure.metres >= 50 else None,
         where=where, waiting=len(takeout.not_taken(round_)) if round_ else 0,
+        carried=len(takeout.carried(round_)) if round_ else 0, slots=SLOT_LABELS,
         past=day < local_today(), limit=planning.READY_LIMIT)
 
 
@@ -108,15 +117,18 @@ def rounds_shift(round_id, shipment_id):
 @bp.route("/rounds/<uuid:round_id>/stops/<uuid:shipment_id>/remove", methods=["POST"])
 def rounds_remove(round_id, shipment_id):
     round_, shipment = _round_and_stop(round_id, shipment_id)
-    code = shipment.dossier.code
+    code, pickup = shipment.dossier.code, shipment.direction is Direction.COLLECT_DOSSIER
     try:
         holder = planning.remove(round_, shipment, current_user, max_attempts())
     except IllegalTransition:
         db.session.rollback()
-        flash(_("Bưu gửi %(code)s đã được mang đi phát nên không bỏ khỏi tuyến được.", code=code), "error")
+        flash(_("Hồ sơ %(code)s đã được nhận nên không bỏ khỏi tuyến được.", code=code) if pickup else
+              _("Bưu gửi %(code)s đã được mang đi phát nên không bỏ khỏi tuyến được.", code=code), "error")
         return back(_round_url(round_))
     db.session.commit()
-    if holder is None:
+    if holder is None and pickup:
+        flash(_("Đã bỏ %(code)s khỏi tuyến; yêu cầu nhận hồ sơ chờ xếp tuyến lại.", code=code), "info")
+    elif holder is None:
         flash(_("Đã bỏ %(code)s khỏi tuyến; bưu gửi trở lại bưu cục.", code=code), "info")
     else:
         flash(_("Đã bỏ %(code)s khỏi tuyến này; hồ sơ vẫn ở tuyến của %(name)s ngày %(day)s.", code=code,
@@ -149,7 +161,9 @@ def rounds_move(round_id, shipment_id):
 def refusal(refused: planning.PlanningRefused) -> str:
     """A planning refusal in words, in the user's language (a held result: whose round, which day)."""
     holder = refused.holder
-    return str(REFUSALS.get(refused.code, REFUSALS["not_ready"])) % {
+    words = (PICKUP_REFUSALS if refused.pickup else {}).get(refused.code) or \
+        REFUSALS.get(refused.code, REFUSALS["not_ready"])
+    return str(words) % {
         "code": refused.dossier_code, "name": holder.round.courier.full_name if holder else "",
         "day": format_date(holder.round.round_date) if holder else ""}
 
