@@ -3,6 +3,10 @@
 Every field is checked and every problem named at once, as codes the
 interface translates; nothing is guessed. Only a masked ID tail is
 accepted: a full ID number in the payload is refused, not stored.
+
+A visit either hands a result over (delivered, failed) or takes a dossier in at the
+citizen's door (picked_up, pickup_refused); which one a shipment takes depends on the
+way it travels, which only the server knows (services/door_pickup.py).
 """
 import re
 import uuid
@@ -11,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from .bounds import LATITUDE, LONGITUDE, MAX_FEE, MAX_NAME, MAX_RELATIONSHIP
+from .procedures import MAX_DOCUMENTS  # a list longer than a procedure's is no checklist
 
 MASKED_TAIL = re.compile(r"^\*{5,8}\d{4}$")
 MAX_TEXT = 500
@@ -22,9 +27,17 @@ CLOCK_SKEW = timedelta(hours=1)
 class Outcome(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
+    # Taking a dossier in at the citizen's door (Direction.COLLECT_DOSSIER):
+    PICKED_UP = "picked_up"
+    PICKUP_REFUSED = "pickup_refused"
+
+
+PICKUP_OUTCOMES = frozenset({Outcome.PICKED_UP, Outcome.PICKUP_REFUSED})
 
 
 class FailureReason(StrEnum):
+    """Why a visit did not end as hoped: one column's words for both ways (see the two sets below)."""
+
     ABSENT = "absent"
     WRONG_ADDRESS = "wrong_address"
     REFUSED = "refused"
@@ -32,6 +45,18 @@ class FailureReason(StrEnum):
     NO_AUTHORISATION = "no_authorisation"
     UNSAFE_ACCESS = "unsafe_access"
     OTHER = "other"
+    MISSING_DOCUMENT = "missing_document"    # a required paper of the procedure is not there
+    CITIZEN_DECLINED = "citizen_declined"    # the citizen no longer wants to file it by post
+
+
+# A failed delivery says one of these; a refused pickup one of the others (what the phone offers).
+DELIVERY_FAILURES = (FailureReason.ABSENT, FailureReason.WRONG_ADDRESS, FailureReason.REFUSED,
+                     FailureReason.ID_MISMATCH, FailureReason.NO_AUTHORISATION, FailureReason.UNSAFE_ACCESS,
+                     FailureReason.OTHER)
+PICKUP_REFUSALS = (FailureReason.MISSING_DOCUMENT, FailureReason.ABSENT, FailureReason.WRONG_ADDRESS,
+                   FailureReason.CITIZEN_DECLINED, FailureReason.OTHER)
+# A dossier is counted in sheets (the batch list the agency signs says how many).
+MAX_PAGES = 500
 
 
 class RecipientRelationship(StrEnum):
@@ -86,6 +111,10 @@ def parse_attempt(payload, now: datetime | None = None) -> AttemptInput:
                                            required=True, limit=16)
     elif outcome is Outcome.FAILED:
         columns.update(_failure(payload, errors))
+    elif outcome is Outcome.PICKED_UP:
+        columns.update(_picked_up(payload, errors))
+    elif outcome is Outcome.PICKUP_REFUSED:
+        columns.update(_pickup_refused(payload, errors))
     if errors:
         raise AttemptInvalid(errors)
     return AttemptInput(client_id, shipment_id, outcome, captured_at, columns,
@@ -192,6 +221,69 @@ def _fees(fees, errors) -> dict:
 
 
 def _failure(payload, errors) -> dict:
-    reason = _choice(FailureReason, payload.get("failure_reason"), "failure_reason", errors)
+    reason = _reason(payload.get("failure_reason"), DELIVERY_FAILURES, "failure_reason", errors)
     note = _text(payload.get("note"), "note", errors, required=reason is FailureReason.OTHER)
     return {"failure_reason": reason, "note": note}
+
+
+def _reason(value, allowed, name, errors) -> FailureReason | None:
+    reason = _choice(FailureReason, value, name, errors)
+    if reason is not None and reason not in allowed:
+        errors[name] = "invalid"  # a word of the other way's list
+        return None
+    return reason
+
+
+def _picked_up(payload, errors) -> dict:
+    """The dossier taken in: who handed it over, what was ticked and counted, what was paid.
+
+    The person handing the papers over is kept in recipient_name (a personal value, chained and
+    erased as a recipient's is); there is no ID check: the citizen gives, the courier takes.
+    """
+    columns = {
+        "recipient_name": _text(payload.get("handed_by"), "handed_by", errors, required=True, limit=MAX_NAME),
+        "documents": _ids(payload.get("documents"), "documents", errors, required=True),
+        "pages": _pages(payload.get("pages"), errors),
+        "note": _text(payload.get("note"), "note", errors),
+        # The citizen signs for the papers handed over under a consent text, as a recipient does.
+        "consent_version": _text(payload.get("consent_version"), "consent_version", errors,
+                                 required=True, limit=16),
+    }
+    columns.update(_fees(payload.get("fees"), errors))
+    return columns
+
+
+def _pickup_refused(payload, errors) -> dict:
+    reason = _reason(payload.get("refusal_reason"), PICKUP_REFUSALS, "refusal_reason", errors)
+    missing = _ids(payload.get("missing_documents"), "missing_documents", errors, required=False)
+    if reason is FailureReason.MISSING_DOCUMENT:
+        if not missing and "missing_documents" not in errors:
+            errors["missing_documents"] = "required"  # "a paper is missing" names which
+    elif missing and reason is not None:
+        errors["missing_documents"] = "invalid"  # papers named missing, yet another reason given
+    note = _text(payload.get("note"), "note", errors, required=reason is FailureReason.OTHER)
+    return {"failure_reason": reason, "missing_documents": missing or None, "note": note}
+
+
+def _ids(value, name, errors, required: bool) -> list[int] | None:
+    """A list of document ids, each once, in ascending order (the order they were ticked means nothing)."""
+    if value is None:
+        if required:
+            errors[name] = "required"
+        return None
+    if not isinstance(value, list) or len(value) > MAX_DOCUMENTS or \
+            not all(isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in value) or \
+            len(set(value)) != len(value):
+        errors[name] = "invalid"
+        return None
+    return sorted(value)
+
+
+def _pages(value, errors) -> int | None:
+    if value is None:
+        errors["pages"] = "required"
+    elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGES:
+        errors["pages"] = "invalid_pages"
+    else:
+        return value
+    return None

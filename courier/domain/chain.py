@@ -35,6 +35,13 @@ ATTEMPT_FIELDS = ("id", "client_id", "shipment_id", "courier_id", "outcome", "fa
                   "received_at", "recipient_relationship", "authorised_relationship", "id_check",
                   "fee_agency_collected", "fee_postage_collected", "payment_method", "flagged_reason",
                   "consent_version", "content_digest", "personal_digest")
+# Added with the pickups at the door (issue #19): the pages counted and the documents ticked, or
+# named missing. A delivery's attempt has none, and every attempt sealed before they existed was
+# hashed without them; so each is part of the content only when it is not None (canonical_values'
+# `optional`). No hash sealed before changes, and an edit still breaks one: a value set on an
+# attempt that had none, or cleared on one that had it, changes its content as any edit does.
+# (ATTEMPT_FIELDS stays as it was: migration 0022 seals with it, against a schema without these.)
+ATTEMPT_OPTIONAL_FIELDS = ("pages", "documents", "missing_documents")
 # What an erasure under Decree 13 removes from an attempt, chained through `personal_digest`.
 PERSONAL_FIELDS = ("recipient_name", "id_tail_masked", "note", "override_reason", "latitude", "longitude",
                    "gps_accuracy_m")
@@ -45,15 +52,20 @@ ERASED = "(đã xóa)"
 ERASURE_EVENT = "citizen_data_erased"
 
 
-def canonical(record, fields) -> bytes:
+def canonical(record, fields, optional=()) -> bytes:
     """The record's content as bytes that do not depend on the database or the driver."""
-    return canonical_values(fields, [getattr(record, name) for name in fields])
+    return canonical_values(fields, [getattr(record, name) for name in fields], optional)
 
 
-def canonical_values(fields, values) -> bytes:
-    """As canonical(), from the values in `fields` order (rows read for verification)."""
+def canonical_values(fields, values, optional=()) -> bytes:
+    """As canonical(), from the values in `fields` order (rows read for verification).
+
+    A field named in `optional` is left out while its value is None (ATTEMPT_OPTIONAL_FIELDS).
+    """
     plain = {}
     for name, raw in zip(fields, values):
+        if raw is None and name in optional:
+            continue
         if isinstance(raw, datetime):
             # The database keeps UTC: a time given in Vietnam's zone must hash as it will read back.
             raw = (raw.astimezone(timezone.utc) if raw.tzinfo else raw).isoformat()

@@ -12,14 +12,17 @@ from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..domain.chain import (ATTEMPT_FIELDS, CASH_FIELDS, ERASURE_EVENT, EVENT_FIELDS, GENESIS, PERSONAL_FIELDS,
-                            PROOF_FIELDS, canonical_values, erased_values, link_hash, personal_digest)
+from ..domain.chain import (ATTEMPT_FIELDS, ATTEMPT_OPTIONAL_FIELDS, CASH_FIELDS, ERASURE_EVENT, EVENT_FIELDS,
+                            GENESIS, PERSONAL_FIELDS, PROOF_FIELDS, canonical_values, erased_values, link_hash,
+                            personal_digest)
 from ..models import Attempt, AuditViolation, CashHandIn, ChainHead, Event, Proof
 from ..models.types import upsert_insert
 
 # Each chain's model and chained fields; sealed and locked in name order.
-CHAINS = {"attempt": (Attempt, ATTEMPT_FIELDS), "cash": (CashHandIn, CASH_FIELDS),
+CHAINS = {"attempt": (Attempt, ATTEMPT_FIELDS + ATTEMPT_OPTIONAL_FIELDS), "cash": (CashHandIn, CASH_FIELDS),
           "event": (Event, EVENT_FIELDS), "proof": (Proof, PROOF_FIELDS)}
+# Chained fields left out of a record's content while None (domain/chain.py says why).
+_OPTIONAL = {"attempt": ATTEMPT_OPTIONAL_FIELDS}
 
 
 def _personal_stamp(record) -> dict:
@@ -82,15 +85,15 @@ def _seal(session, batches: dict, objects: bool = True) -> None:
     heads = _lock_heads(connection, sorted(batches))
     moved = []
     for name, records in batches.items():
-        _, fields = CHAINS[name]
+        (_, fields), optional = CHAINS[name], _OPTIONAL.get(name, ())
         stamp = _STAMPS.get(name)
         seq, prev = heads[name]
         places = []
         for record in records:
             seq += 1
             stamped = stamp(record) if stamp else {}
-            values = [stamped[field] if field in stamped else getattr(record, field) for field in fields]
-            digest = link_hash(prev, seq, canonical_values(fields, values))
+            values = [_chained_value(record, field, stamped, optional) for field in fields]
+            digest = link_hash(prev, seq, canonical_values(fields, values, optional))
             written = {"seq": seq, "prev_hash": prev, "hash": digest} | stamped
             places.append({"b_id": record.id} | {f"b_{column}": value for column, value in written.items()})
             # Keep the object in step with its row without marking it changed.
@@ -100,6 +103,13 @@ def _seal(session, batches: dict, objects: bool = True) -> None:
         connection.execute(_SEAL[name], places)
         moved.append({"b_name": name, "b_seq": seq, "b_hash": prev})
     connection.execute(_MOVE_HEAD, moved)
+
+
+def _chained_value(record, field: str, stamped: dict, optional: tuple[str, ...]):
+    if field in stamped:
+        return stamped[field]
+    # A backlog's row, read from a schema without an optional column, has no value for it: None.
+    return getattr(record, field, None) if field in optional else getattr(record, field)
 
 
 def _seal_statement(model, stamped: tuple[str, ...]):
@@ -158,11 +168,21 @@ def _make_heads(connection, names: list[str]) -> set[str]:
         .on_conflict_do_nothing(index_elements=["name"]).returning(ChainHead.name)).scalars())
 
 
+def _in_the_database(session: Session, model, fields: tuple[str, ...], optional: tuple[str, ...]) -> tuple:
+    """`fields` less the optional ones the database's table has no column for yet (an attempt
+    before migration 0027: no pages, no documents, as an attempt's content leaves them out)."""
+    if not optional:
+        return fields
+    present = {column["name"] for column in inspect(session.connection()).get_columns(model.__tablename__)}
+    return tuple(field for field in fields if field in present or field not in optional)
+
+
 def seal_backlog(session: Session) -> int:
     """Seal records that have no place in the chain yet (made before it existed), in id order."""
     batches = {}
     for name, (model, fields) in CHAINS.items():
         # Only the columns sealing reads: migrations run this against older schemas than the models'.
+        fields = _in_the_database(session, model, fields, _OPTIONAL.get(name, ()))
         read = [field for field in (*fields, *_SEAL_READS.get(name, ())) if field != "personal_digest"]
         columns = [model.__table__.c[field] for field in read]
         backlog = session.execute(select(*columns).where(model.seq.is_(None)).order_by(model.id)).all()
@@ -198,19 +218,20 @@ def verify(session: Session, name: str, batch: int = 5000) -> ChainReport:
         return ChainReport(name, 0, "unsealed", None, unsealed[0])
     check = _personal_check(session, report) if name == "attempt" else None
     prev, expected_seq = GENESIS, 1
+    fields = _in_the_database(session, model, fields, _OPTIONAL.get(name, ()))
     # Plain rows of just the chained columns: a tenth of the cost of ORM objects over a million records.
     table = model.__table__
     extra = (*PERSONAL_FIELDS, "personal_salt") if check else ()
     columns = [table.c[column] for column in (*fields, "seq", "prev_hash", "hash", *extra)]
     result = session.execute(select(*columns).order_by(table.c.seq).execution_options(yield_per=batch))
-    width = len(fields)
+    width, optional = len(fields), _OPTIONAL.get(name, ())
     try:
         for record in result:
             if record.seq != expected_seq:
                 return _fail(report, "deleted", expected_seq, record.id)
             if record.prev_hash != prev:
                 return _fail(report, "reordered", record.seq, record.id)
-            if link_hash(prev, record.seq, canonical_values(fields, record[:width])) != record.hash:
+            if link_hash(prev, record.seq, canonical_values(fields, record[:width], optional)) != record.hash:
                 return _fail(report, "modified", record.seq, record.id)
             if check and (problem := check(record)):
                 return _fail(report, problem, record.seq, record.id)

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.attempts import FailureReason, IdCheck, Outcome, RecipientRelationship
@@ -17,7 +17,8 @@ _NEEDS_A_LOOK_SQL = f"flagged_reason IS NOT NULL OR outcome = '{Outcome.FAILED}'
 
 
 class Attempt(db.Model):
-    """One visit to hand a shipment over, delivered or failed.
+    """One visit to hand a shipment over (delivered or failed) or to take a dossier in at the
+    citizen's door (picked up or refused).
 
     `client_id` is made on the courier's phone when the visit is recorded and
     is the idempotency key: a unique constraint, not a read-then-write, keeps
@@ -49,6 +50,7 @@ class Attempt(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     gps_accuracy_m: Mapped[float | None]
+    # For a pickup: who handed the dossier over at the door (the payload's `handed_by`).
     recipient_name: Mapped[str | None] = mapped_column(String(120))
     recipient_relationship: Mapped[RecipientRelationship | None] = mapped_column(
         _enum(RecipientRelationship, 16))
@@ -65,6 +67,12 @@ class Attempt(db.Model):
     flagged_reason: Mapped[str | None] = mapped_column(String(200))
     # Which consent text the recipient was shown when signing (Decree 13/2023/NĐ-CP).
     consent_version: Mapped[str | None] = mapped_column(String(16))
+    # A pickup's only (None for a delivery's visit, and for every attempt made before 0027): the
+    # pages counted at the door, the ids of the procedure's documents ticked as handed over (picked
+    # up) or named missing (refused). Chained only when set (domain/chain.py says why).
+    pages: Mapped[int | None]
+    documents: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    missing_documents: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     # A digest of the submitted content, so a replay with other content is told apart.
     content_digest: Mapped[str] = mapped_column(String(64))
     # Tamper evidence (ledger/chain.py), as for events; the personal values are chained through

@@ -5,7 +5,7 @@ from flask import Blueprint, make_response, render_template, request
 
 from ..auth import blueprint_roles
 from ..models import Role
-from ..vocabulary import CONSENT_TEXT, CONSENT_VERSION, STATE_LABELS
+from ..vocabulary import CONSENT_TEXT, CONSENT_VERSION, PICKUP_CONSENT_TEXT, PICKUP_CONSENT_VERSION, STATE_LABELS
 
 bp = blueprint_roles(Blueprint("courier", __name__), Role.COURIER)
 
@@ -15,7 +15,8 @@ def today():
     """The shell only: the round comes from the API and IndexedDB, so one cached page serves all day."""
     labels = {str(state): str(label) for state, label in STATE_LABELS.items()}
     page = make_response(render_template("courier/app.html", state_labels=labels, consent_version=CONSENT_VERSION,
-                                         consent_text=CONSENT_TEXT))
+                                         consent_text=CONSENT_TEXT, pickup_consent_version=PICKUP_CONSENT_VERSION,
+                                         pickup_consent_text=PICKUP_CONSENT_TEXT))
     return _gzipped(page)
 
 

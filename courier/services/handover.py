@@ -1,5 +1,8 @@
 """The hand-over: applying a courier's offline attempts exactly once.
 
+An attempt is a visit to a citizen's door: to hand a result over, or to take a dossier in
+(what only a pickup has is in services/door_pickup.py, called from here).
+
 A phone may send the same attempt many times (no answer, a dropped
 connection, a restart): the client-made `client_id` is the idempotency key,
 guarded by a unique constraint, so a replay finds the stored attempt instead
@@ -20,14 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
 from ..domain import identity, images
-from ..domain.attempts import AttemptInput, AttemptInvalid, IdCheck, Outcome, parse_attempt
+from ..domain.attempts import PICKUP_OUTCOMES, AttemptInput, AttemptInvalid, IdCheck, Outcome, parse_attempt
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action, State, after_failure
 from ..domain.storage import MediaStore
 from ..extensions import db
 from ..ledger import custody
 from ..models import Attempt, Dossier, Proof, ProofKind, Shipment, User
-from . import write_lock
+from . import door_pickup, write_lock
 from .rounds import current_round_courier_id, has_been_on_round
 
 
@@ -149,6 +152,8 @@ def _is_sqlite() -> bool:
 def _check_against(seen: "_Seen", courier: User, entry: AttemptInput) -> Shipment:
     """The shipment the attempt names, if this courier may hand it over; raise SyncRejected if not."""
     shipment = _check_shipment(courier, seen.shipment)
+    if fields := door_pickup.problems(entry, shipment):
+        raise SyncRejected("invalid", fields)
     _check_identity(entry, shipment)
     return shipment
 
@@ -231,9 +236,13 @@ def _check_media(entry: AttemptInput, uploads: dict[str, bytes]) -> dict[ProofKi
             fields[kind.value] = rejected.reason
             continue
         checked[kind] = image
-    delivered = entry.outcome is Outcome.DELIVERED
-    if delivered and ProofKind.SIGNATURE not in checked and "signature" not in fields:
+    # The citizen signs for what is handed over, either way.
+    signed = entry.outcome in (Outcome.DELIVERED, Outcome.PICKED_UP)
+    if signed and ProofKind.SIGNATURE not in checked and "signature" not in fields:
         fields["signature"] = "required"
+    if entry.outcome in PICKUP_OUTCOMES and ProofKind.AUTHORISATION_LETTER.value in uploads:
+        fields["authorisation_letter"] = "unexpected_file"  # nobody receives anything at a pickup
+    delivered = entry.outcome is Outcome.DELIVERED
     if delivered and entry.relationship == "authorised" and \
             ProofKind.AUTHORISATION_LETTER not in checked and "authorisation_letter" not in fields:
         fields["authorisation_letter"] = "required"
@@ -262,6 +271,9 @@ def _record_media(attempt: Attempt, media: dict, stored: dict) -> None:
 def _move_shipment(attempt: Attempt, courier: User, planned_courier_id: int | None, max_attempts: int,
                    at: datetime | None = None) -> None:
     """Move the shipment as the visit says, or flag the attempt when it no longer can."""
+    if attempt.outcome in PICKUP_OUTCOMES:
+        door_pickup.move(attempt, courier, planned_courier_id, max_attempts, at)
+        return
     shipment, details = attempt.shipment, {"attempt": str(attempt.client_id)}
     if shipment.holder_courier_id not in (None, courier.id) or planned_courier_id not in (None, courier.id):
         # A dispatcher gave it to someone else while this courier was offline.

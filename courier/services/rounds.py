@@ -7,11 +7,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import addresses, formatting, vietqr
 from ..domain.formatting import local_today
-from ..domain.states import State
+from ..domain.states import OFF_THE_ROUND, Direction, State
 from ..extensions import db
-from ..models import CitizenLink, Dossier, Event, Round, RoundStop, Shipment, User
+from ..models import CitizenLink, Dossier, Event, Pickup, Procedure, Round, RoundStop, Shipment, User
 from ..models.types import utcnow
-from ..vocabulary import FAILURE_REASON_LABELS, STATE_LABELS
+from ..vocabulary import FAILURE_REASON_LABELS, PICKUP_REFUSAL_LABELS, SLOT_LABELS, STATE_LABELS
+from .door_pickup import collected_for_dossiers
 
 
 def todays_round(courier: User) -> Round | None:
@@ -66,27 +67,41 @@ def round_payload(courier: User, max_attempts: int, bank: tuple[str, str] | None
         "stops": [] if round_ is None else _stops(round_, bank),
         "failure_reasons": [{"code": str(code), "label": str(label)}
                             for code, label in FAILURE_REASON_LABELS.items()],
+        # A pickup's door ends with the dossier taken in or one of these (docs/courier-sync.md).
+        "pickup_refusal_reasons": [{"code": str(code), "label": str(label)}
+                                   for code, label in PICKUP_REFUSAL_LABELS.items()],
         "max_attempts": max_attempts,
         "server_time": utcnow().isoformat().replace("+00:00", "Z"),
     }
 
 
 def _stops(round_: Round, bank: tuple[str, str] | None) -> list[dict]:
-    """The round's stops, read in four queries however many there are (not four per stop)."""
+    """The round's stops, read in a few queries however many there are (not a few per stop):
+    a pickup's procedure comes in the stops' query, its documents in one more."""
+    shipment = joinedload(RoundStop.shipment, innerjoin=True)
     stops = db.session.execute(
         db.select(RoundStop).where(RoundStop.round_id == round_.id).order_by(RoundStop.position)
-        .options(joinedload(RoundStop.shipment, innerjoin=True).joinedload(Shipment.dossier, innerjoin=True)
-                 .options(joinedload(Dossier.agency, innerjoin=True), selectinload(Dossier.authorised_persons)))
+        .options(shipment.joinedload(Shipment.dossier, innerjoin=True)
+                 .options(joinedload(Dossier.agency, innerjoin=True), selectinload(Dossier.authorised_persons)),
+                 shipment.joinedload(Shipment.pickup).joinedload(Pickup.procedure)
+                 .selectinload(Procedure.documents))
     ).scalars().all()
     notes = _latest_citizen_notes([stop.shipment_id for stop in stops])
-    return [_stop(stop, notes.get(stop.shipment_id), bank) for stop in stops]
+    # The agency's fee a citizen already paid at the door when the dossier was taken in: its
+    # result's delivery must not ask for it again (one query for the whole round).
+    paid = collected_for_dossiers([stop.shipment.dossier_id for stop in stops])
+    return [_stop(stop, notes.get(stop.shipment_id), bank, paid.get(stop.shipment.dossier_id, 0)) for stop in stops]
 
 
-def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | None = None) -> dict:
+def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | None = None, paid: int = 0) -> dict:
     shipment, dossier = stop.shipment, stop.shipment.dossier
+    agency_due = max(0, dossier.fee_agency - paid)
     ward_name = addresses.ward_name(dossier.ward_code, unknown="")
+    pickup = shipment.pickup if shipment.direction is Direction.COLLECT_DOSSIER else None
     return {
         "shipment_id": str(shipment.public_id), "position": stop.position,
+        # Which way the paper travels: a result to hand over, or a dossier to take in (`pickup`).
+        "direction": str(shipment.direction or Direction.DELIVER_RESULT),
         "state": str(shipment.state), "state_label": str(STATE_LABELS[shipment.state]),
         "dossier_code": dossier.code, "procedure_name": dossier.procedure_name,
         "agency_name": dossier.agency.name, "applicant_name": dossier.applicant_name,
@@ -95,8 +110,8 @@ def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | Non
         "ward_name": ward_name, "latitude": dossier.latitude, "longitude": dossier.longitude,
         "due_date": dossier.due_date.isoformat() if dossier.due_date else None,
         "due_date_label": formatting.format_date(dossier.due_date),
-        "fee_agency": dossier.fee_agency, "fee_postage": dossier.fee_postage,
-        "fee_total_label": formatting.format_vnd(dossier.fee_total),
+        "fee_agency": agency_due, "fee_postage": dossier.fee_postage,
+        "fee_total_label": formatting.format_vnd(agency_due + dossier.fee_postage),
         "expected_id_tail": dossier.expected_id_tail,
         "authorised_persons": [
             {"full_name": person.full_name, "relationship": person.relationship_to_applicant,
@@ -107,16 +122,40 @@ def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | Non
         # Every link that still opens (the agency's slip, the label): the phone matches a scan by hash.
         "citizen_token_hashes": shipment.citizen_token_hashes,
         "citizen_note": citizen_note,
-        # Prepared here, while online, so the transfer QR shows at the door without signal.
-        "vietqr": _transfer_qr(bank, dossier),
+        # Prepared here, while online, so the transfer QR shows at the door without signal: what is
+        # left to pay (a pickup's, for the agency's fee alone, is in `pickup`).
+        "vietqr": None if pickup else _transfer_qr(bank, dossier, agency_due + dossier.fee_postage),
+        "pickup": _pickup(pickup, dossier, agency_due, bank) if pickup else None,
     }
 
 
-def _transfer_qr(bank: tuple[str, str] | None, dossier: Dossier) -> str | None:
-    if not bank or not all(bank) or dossier.fee_total <= 0:
+def _pickup(pickup: Pickup, dossier: Dossier, agency_due: int, bank: tuple[str, str] | None) -> dict:
+    """What the courier checks at the door for a dossier to take in: the procedure's documents
+    (each with the id the door's attempt names it by)."""
+    procedure = pickup.procedure
+    return {
+        "procedure_code": procedure.code, "procedure_name": procedure.name,
+        "documents": [{"id": document.id, "name": document.name, "copies": document.copies,
+                       "original": document.original, "required": document.required}
+                      for document in procedure.documents],
+        "preferred_date": pickup.preferred_date.isoformat() if pickup.preferred_date else None,
+        "preferred_date_label": formatting.format_date(pickup.preferred_date),
+        "preferred_slot": str(pickup.preferred_slot) if pickup.preferred_slot else None,
+        "preferred_slot_label": str(SLOT_LABELS[pickup.preferred_slot]) if pickup.preferred_slot else None,
+        "note": pickup.citizen_note,
+        # As the citizen was told when asking (the dossier's copy, not today's catalogue), less
+        # what a visit already collected.
+        "fee_agency": agency_due,
+        # The door checklist collects the agency's fee only: its transfer QR is for that amount.
+        "vietqr": _transfer_qr(bank, dossier, agency_due),
+    }
+
+
+def _transfer_qr(bank: tuple[str, str] | None, dossier: Dossier, amount: int) -> str | None:
+    if not bank or not all(bank) or amount <= 0:
         return None
     try:
-        return vietqr.transfer_payload(bank[0], bank[1], dossier.fee_total, dossier.code)
+        return vietqr.transfer_payload(bank[0], bank[1], amount, dossier.code)
     except ValueError:  # a misconfigured account: cash only, rather than a wrong code
         return None
 
@@ -139,7 +178,9 @@ def _latest_citizen_notes(shipment_ids: list[int]) -> dict[int, str]:
 # would tell them whose hands each citizen's result is in; and an envelope goes back through
 # the desk (where its custody is scanned), never from one courier's hand to another's.
 ON_YOUR_ROUND, OTHER_COURIER, POST_OFFICE, CLOSED = "your_round", "other_courier", "post_office", "closed"
-NO_MORE_VISITS = (State.DELIVERED, State.RETURNING, State.RETURNED, State.CANCELLED)
+# Off every round for good (delivered, a dossier taken in, cancelled…), or on its way back or on
+# to the agency: no courier visits a citizen for it again.
+NO_MORE_VISITS = OFF_THE_ROUND | {State.RETURNING, State.HANDED_IN, State.IN_TRANSIT, State.AT_AGENCY}
 
 
 def lookup(courier: User, code: str) -> dict:

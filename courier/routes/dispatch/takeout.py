@@ -9,7 +9,7 @@ from ...extensions import db
 from ...forms import ScanForm
 from ...models import Round
 from ...models.types import utcnow
-from ...services import planning, receiving, rounds, takeout
+from ...services import door_pickup, planning, receiving, rounds, takeout
 from ...vocabulary import STATE_LABELS, take_out_error_message
 from .console import bp, flash_form_errors, max_attempts, office_id
 
@@ -18,7 +18,8 @@ from .console import bp, flash_form_errors, max_attempts, office_id
 def takeout_page(public_id):
     round_ = _round(public_id)
     return render_template("dispatch/takeout.html", round=round_, scan=ScanForm(formdata=None),
-                           waiting=takeout.not_taken(round_), stops=planning.ordered(round_))
+                           waiting=takeout.not_taken(round_), carried=takeout.carried(round_),
+                           stops=planning.ordered(round_))
 
 
 @bp.route("/rounds/<uuid:public_id>/takeout", methods=["POST"])
@@ -37,13 +38,21 @@ def takeout_scan(public_id):
 
 @bp.route("/rounds/<uuid:public_id>/list")
 def delivery_list(public_id):
-    """The bảng kê giao bưu tá: the round in order, with the sums to collect and two signature lines."""
+    """The bảng kê giao bưu tá: the round in order, with the sums to collect and two signature lines.
+
+    It lists what the office hands the courier: a pickup on the round (nothing handed, nothing
+    yet to collect) is left out.
+    """
     round_ = _round(public_id)
-    stops = planning.ordered(round_)
-    totals = {"agency": sum(stop.shipment.dossier.fee_agency for stop in stops),
+    stops = takeout.carried(round_)
+    # A result whose agency fee the citizen paid when the dossier was taken in at the door: not again.
+    paid = door_pickup.collected_for_dossiers([stop.shipment.dossier_id for stop in stops])
+    agency = {stop.shipment.dossier_id: max(0, stop.shipment.dossier.fee_agency - paid.get(stop.shipment.dossier_id, 0))
+              for stop in stops}
+    totals = {"agency": sum(agency.values()),
               "postage": sum(stop.shipment.dossier.fee_postage for stop in stops)}
     return render_template("dispatch/delivery_list.html", round=round_, stops=stops, totals=totals,
-                           waiting=takeout.not_taken(round_), printed_at=utcnow())
+                           agency_due=agency, waiting=takeout.not_taken(round_), printed_at=utcnow())
 
 
 def _scan_one(round_: Round, code: str, on_round: set[int]) -> None:
@@ -57,6 +66,10 @@ def _scan_one(round_: Round, code: str, on_round: set[int]) -> None:
                                   max_attempts=max_attempts(), handed_by=current_user)
     except takeout.TakeOutRefused as refused:
         db.session.rollback()
+        if not takeout.is_carried(shipment):
+            flash(_("%(code)s là yêu cầu nhận hồ sơ tại nhà: không có gì để giao cho bưu tá mang đi.",
+                    code=shipment.dossier.code), "error")
+            return
         state = STATE_LABELS.get(shipment.state, shipment.state)
         flash(f"{shipment.dossier.code}: {take_out_error_message(refused.code)} ({state})", "error")
         return

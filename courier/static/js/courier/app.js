@@ -4,9 +4,12 @@ import * as DB from "./db.js";
 import { notify, t } from "./dom.js";
 import { warmQrDrawer } from "./citizen_link.js";
 import { showDay } from "./day.js";
+import { showDoor } from "./door.js";
+import { showReceipt, showRefusal } from "./door_end.js";
 import { showFail } from "./fail.js";
 import { registerWorker } from "./pwa.js";
 import { showHandover } from "./handover.js";
+import { isPickup } from "./pickup.js";
 import { currentRound, downloadRound } from "./round.js";
 import { showRound } from "./round_view.js";
 import { showScan } from "./scan_view.js";
@@ -24,6 +27,9 @@ const ROUTES = [
   [/^#\/stop\/([\w-]+)$/, showStop, true, true, "round"],
   [/^#\/handover\/([\w-]+)$/, showHandover, true, false, "round"],
   [/^#\/fail\/([\w-]+)$/, showFail, true, false, "round"],
+  [/^#\/pickup\/([\w-]+)$/, showDoor, true, false, "round"],
+  [/^#\/pickup-refused\/([\w-]+)$/, showRefusal, true, false, "round"],
+  [/^#\/receipt\/([\w-]+)$/, showReceipt, true, false, "round"],
   [/^#\/day$/, showDay, false, true, "day"],
 ];
 const view = document.getElementById("view");
@@ -53,6 +59,13 @@ async function route({ keepScroll = false } = {}) {
   live = redraw;
   if (needsStop && !stop) {
     notify(t("stop_not_found"));
+    return;
+  }
+  const forPickups = [showDoor, showRefusal, showReceipt].includes(show);
+  if ((show === showHandover || show === showFail || forPickups) && isPickup(stop) !== forPickups) {
+    // A pickup has no hand-over and no failed delivery, a result no door checklist (an old link,
+    // a typed address): its stop instead.
+    window.location.replace(`#/stop/${stop.shipment_id}`);
     return;
   }
   leave = (await show(view, { round, stop, go, refresh })) || null;

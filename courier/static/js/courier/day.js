@@ -15,7 +15,9 @@ export async function showDay(view, { round }) {
   const roundId = round && round.round ? round.round.id : null;
   const lines = round ? round.journal.filter((line) => line.round_id === roundId) : [];
   const delivered = lines.filter((line) => line.outcome === "delivered");
-  const sum = (method, part) => delivered
+  // Cash is handed in for a dossier's fee taken at the door as for a result's.
+  const paying = lines.filter((line) => line.outcome === "delivered" || line.outcome === "picked_up");
+  const sum = (method, part) => paying
     .filter((line) => line.fees && line.fees.method === method)
     .reduce((total, line) => total + (line.fees[part] || 0), 0);
   // Still to visit: out with the courier, or planned and not yet taken out of the office.

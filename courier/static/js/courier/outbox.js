@@ -19,7 +19,9 @@ const TAKEOUTS_URL = "/api/v1/courier/takeouts";
 const ORDER_URL = "/api/v1/courier/round/order";
 const ROUND_URL = "/api/v1/courier/round";
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("courier-outbox") : null;
-export const OUTCOME_STATE = { delivered: "delivered", failed: "failed_attempt" };
+export const OUTCOME_STATE = {
+  delivered: "delivered", failed: "failed_attempt", picked_up: "picked_up", pickup_refused: "pickup_refused",
+};
 
 /** Store an attempt (and its journal line) in one transaction; the caller then asks for a flush. */
 export async function enqueue({ attempt, media, roundId }) {
@@ -33,7 +35,9 @@ export async function enqueue({ attempt, media, roundId }) {
     client_id: attempt.client_id, shipment_id: attempt.shipment_id, round_id: roundId,
     outcome: attempt.outcome, captured_at: attempt.captured_at, fees: attempt.fees || null,
     recipient_name: attempt.recipient ? attempt.recipient.name : null,
-    failure_reason: attempt.failure_reason, synced: false, flagged: null,
+    failure_reason: attempt.failure_reason || attempt.refusal_reason || null, synced: false, flagged: null,
+    // A dossier taken in: what its receipt shows (the ids ticked and the sheets counted).
+    documents: attempt.documents || null, pages: attempt.pages || null,
   });
   await tx.done;
   announce({ type: "queued" });

@@ -1,9 +1,13 @@
 // #/: today's stops in the courier's order, with call, directions and reordering.
 import { clone, fill, money, ref, say, slot, stateLabel, t } from "./dom.js";
+import { markPickup } from "./pickup.js";
 import { moveStop } from "./round.js";
 import { offerTakeOut } from "./takeout_view.js";
 
-const DONE = new Set(["delivered", "failed_attempt", "returning", "returned", "cancelled"]);
+// Nothing more to do on this round: a visit made (a result handed over or failed, a dossier
+// taken in or refused), or the shipment's life gone another way.
+const DONE = new Set(["delivered", "failed_attempt", "returning", "returned", "cancelled",
+  "picked_up", "pickup_refused", "handed_in", "in_transit", "at_agency", "returned_for_supplement"]);
 let doneOpen = false;  // whether the courier unfolded the finished stops
 
 export function showRound(view, { round, refresh }) {
@@ -34,8 +38,10 @@ export function showRound(view, { round, refresh }) {
     fill(item, {
       no: String(index + 1), name: stop.applicant_name, state: chipLabel(stop),
       address: stop.address, due: stop.due_date_label, fee: money(stop.fee_agency + stop.fee_postage),
+      procedure: stop.procedure_name,
     });
     slot(item, "state").classList.add(`chip-${stop.effective_state}`);
+    markPickup(item, stop);  // its badge and the day asked for; nothing to collect yet
     const finished = DONE.has(stop.effective_state);
     item.classList.toggle("done", finished);
     const overdue = !finished && Boolean(stop.due_date) && stop.due_date < today;

@@ -1,6 +1,7 @@
 // #/stop/<id>: everything about one stop, and the two ways a visit can end.
 import { clone, fill, money, ref, say, slot, stateLabel, t } from "./dom.js";
 import { showCitizenNote } from "./citizen_link.js";
+import { isPickup, showPickup } from "./pickup.js";
 import { chipLabel, linkStop } from "./round_view.js";
 
 // A courier at the door is never blocked by the morning's paperwork: a stop still
@@ -8,10 +9,11 @@ import { chipLabel, linkStop } from "./round_view.js";
 // the take-out first and flags it for the dispatcher.
 const VISITABLE = new Set(["assigned", "out_for_delivery"]);
 
-/** Whether a visit can be made now: planned or out, or failed earlier today with visits left. */
+/** Whether a result can be handed over (or its visit failed) now, or a pickup taken in (or
+ * refused): planned or out, or failed (refused) earlier today with visits left. */
 export function canVisit(stop, maxAttempts) {
-  if (VISITABLE.has(stop.effective_state)) return true;
-  if (stop.effective_state !== "failed_attempt") return false;
+  if (isPickup(stop) ? stop.effective_state === "assigned" : VISITABLE.has(stop.effective_state)) return true;
+  if (stop.effective_state !== (isPickup(stop) ? "pickup_refused" : "failed_attempt")) return false;
   // The server's count includes today's failure once it has heard of it.
   const failures = (stop.attempts_count || 0) + (stop.pending ? 1 : 0);
   return failures < (maxAttempts || 3);
@@ -31,12 +33,33 @@ export function showStop(view, { round, stop }) {
   });
   slot(page, "state").classList.add(`chip-${stop.effective_state}`);
   showCitizenNote(page, stop);
+  showPickup(page, stop);
   linkStop(page, stop);
   const open = canVisit(stop, round && round.max_attempts);
-  ref(page, "actions").hidden = !open;
-  ref(page, "handover").href = `#/handover/${stop.shipment_id}`;
-  ref(page, "fail").href = `#/fail/${stop.shipment_id}`;
-  if (open && stop.effective_state === "failed_attempt") ref(page, "handover").textContent = t("visit_again");
-  say(slot(page, "done"), open ? (stop.effective_state === "assigned" ? t("not_taken_out_yet") : "")
-    : `${t("stop_done")} ${stateLabel(stop.effective_state)}`);
+  const pickup = isPickup(stop);
+  ref(page, pickup ? "actions" : "door-actions").remove();  // a result's hand-over, or a pickup's door
+  const actions = ref(page, pickup ? "door-actions" : "actions");
+  actions.hidden = !open;
+  if (pickup) {
+    ref(actions, "take-in").href = `#/pickup/${stop.shipment_id}`;
+    ref(actions, "refuse").href = `#/pickup-refused/${stop.shipment_id}`;
+  } else {
+    ref(actions, "handover").href = `#/handover/${stop.shipment_id}`;
+    ref(actions, "fail").href = `#/fail/${stop.shipment_id}`;
+    if (open && stop.effective_state === "failed_attempt") ref(actions, "handover").textContent = t("visit_again");
+  }
+  say(slot(page, "done"), doneNotice(stop, open));
+  const receipt = ref(page, "receipt");
+  receipt.hidden = !(pickup && stop.effective_state === "picked_up");
+  receipt.href = `#/receipt/${stop.shipment_id}`;
+}
+
+function doneNotice(stop, open) {
+  if (isPickup(stop)) {
+    if (stop.effective_state === "picked_up") return t("pickup_done");
+    if (open) return "";  // what to do is in its own box (the documents to check)
+  } else if (open) {
+    return stop.effective_state === "assigned" ? t("not_taken_out_yet") : "";
+  }
+  return `${t("stop_done")} ${stateLabel(stop.effective_state)}`;
 }

@@ -3,20 +3,26 @@
 // once), and the item counts as in the bag at once. Items still at the office are listed.
 import { clone, fill, ref, say, slot, t } from "./dom.js";
 import * as Outbox from "./outbox.js";
+import { isPickup } from "./pickup.js";
 import { findStop, lookup, lookupSaid } from "./round.js";
 import { startScanner } from "./scan.js";
 import { syncNow } from "./sync.js";
 
 
 /** Whether a stop still waits at the office ("chưa nhận"). Assigned again after a failed
- * visit, an item is still in the courier's bag. */
+ * visit, an item is still in the courier's bag. A pickup carries nothing out: never waited for. */
 function waitsAtOffice(stop) {
-  return stop.effective_state === "assigned" && !stop.with_courier;
+  return !isPickup(stop) && stop.effective_state === "assigned" && !stop.with_courier;
 }
 
 /** The round's stops still waiting at the office. */
 function notTakenOut(round) {
   return round ? round.stops.filter(waitsAtOffice) : [];
+}
+
+/** The round's stops whose item the office hands over: what "taken x of y" counts. */
+function carried(round) {
+  return round ? round.stops.filter((stop) => !isPickup(stop)) : [];
 }
 
 /** On the round view: a banner leading to the take-out while items wait at the office. */
@@ -52,6 +58,11 @@ export function showTakeOut(view, { round, refresh }) {
         }
         return;
       }
+      if (isPickup(stop)) {  // nothing of it is at the office: refused here, never sent
+        result.dataset.kind = "refused";
+        say(result, t("takeout_pickup", { name: stop.applicant_name, code: stop.dossier_code }));
+        return;
+      }
       result.dataset.kind = "ok";
       if (!waitsAtOffice(stop) || scannedNow.has(stop.shipment_id)) {
         say(result, t("takeout_already", { name: stop.applicant_name, code: stop.dossier_code }));
@@ -85,7 +96,7 @@ export function showTakeOut(view, { round, refresh }) {
 
 function drawWaiting(page, round, scannedNow) {
   const waiting = notTakenOut(round).filter((stop) => !scannedNow.has(stop.shipment_id));
-  const total = round ? round.stops.length : 0;
+  const total = carried(round).length;
   fill(page, { progress: t("takeout_progress", { taken: total - waiting.length, total }) });
   slot(page, "all-taken").hidden = waiting.length > 0 || total === 0;
   const list = ref(page, "waiting");

@@ -1,0 +1,98 @@
+// How a pickup's visit ends besides the checklist (door.js): #/pickup-refused/<id>, the dossier
+// not taken in (a reason from the round's list; for a missing document, which ones), and
+// #/receipt/<id>, the biên nhận shown to the citizen once it was taken in. The phone never has
+// the citizen's tracking link (the server keeps only its hash), so the receipt's QR carries the
+// dossier's reference, and the citizen follows the dossier with the link they got when asking.
+import { addOptions, clone, fill, money, ref, say, slot, t } from "./dom.js";
+import { drawQr } from "./citizen_link.js";
+import { documentBox, ticked } from "./door.js";
+import { sampleLocation } from "./geo.js";
+import { photoInput } from "./images.js";
+import { queue } from "./sync.js";
+
+export function showRefusal(view, { round, stop, go }) {
+  const form = clone("tpl-door-refusal");
+  view.append(form);
+  ref(form, "back").href = `#/stop/${stop.shipment_id}`;
+  fill(form, {
+    name: stop.applicant_name, address: stop.address,
+    "attempt-no": t("attempt_no", { number: (stop.attempts_count || 0) + 1, max: round.max_attempts }),
+  });
+  addOptions(ref(form, "reasons"), "reason",
+    (round.pickup_refusal_reasons || []).map((reason) => ({ value: reason.code, label: reason.label })));
+  const documents = (stop.pickup && stop.pickup.documents) || [];
+  // The documents a citizen can lack and so be refused for: the required ones (all, if none is).
+  const required = documents.filter((paper) => paper.required);
+  for (const paper of required.length ? required : documents) ref(form, "missing").append(documentBox(paper, "missing"));
+  const error = slot(form, "error");
+  const location = sampleLocation();
+  const photo = photoInput(form.elements.photo, ref(form, "photo-preview"), (m) => say(error, m),
+    { processing: t("photo_processing"), failed: t("photo_failed") });
+  const chosen = () => (form.querySelector('input[name="reason"]:checked') || {}).value;
+  form.addEventListener("change", () => {
+    ref(form, "missing").hidden = chosen() !== "missing_document";
+    say(error, "");  // the courier is answering what the last refusal said
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reason = chosen();
+    const note = form.elements.note.value.trim();
+    const missing = reason === "missing_document" ? ticked(form, "missing") : [];
+    const problem = !reason ? t("reason_required")
+      : reason === "missing_document" && !missing.length ? t("door_missing_pick")
+      : reason === "other" && !note ? t("note_required") : "";
+    say(error, problem);
+    if (problem) return;
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const photoBlob = await photo.blob();
+      const attempt = {
+        client_id: crypto.randomUUID(), shipment_id: stop.shipment_id, outcome: "pickup_refused",
+        captured_at: new Date().toISOString(), location: await location,
+        refusal_reason: reason, missing_documents: missing.length ? missing : null, note: note || null,
+      };
+      await queue({ attempt, media: photoBlob ? { photo: photoBlob } : {}, roundId: round.round.id });
+      go("#/", t("saved"));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return () => photo.release();
+}
+
+/** The receipt of the dossier taken in on this phone today (its journal line), or the stop if none. */
+export async function showReceipt(view, { round, stop, go }) {
+  const roundId = round.round ? round.round.id : null;
+  const line = (round.journal || []).filter((item) => item.shipment_id === stop.shipment_id
+    && item.round_id === roundId && item.outcome === "picked_up")
+    .sort((a, b) => b.captured_at.localeCompare(a.captured_at))[0];
+  if (!line) {
+    go(`#/stop/${stop.shipment_id}`);
+    return null;
+  }
+  const page = clone("tpl-receipt");
+  view.append(page);
+  const pickup = stop.pickup || {};
+  const names = new Map((pickup.documents || []).map((paper) => [paper.id, paper.name]));
+  const fees = line.fees || {};
+  fill(page, {
+    code: stop.dossier_code, procedure: pickup.procedure_name || stop.procedure_name,
+    applicant: stop.applicant_name, pages: String(line.pages || ""),
+    fee: fees.agency ? `${money(fees.agency)} · ${t(fees.method === "transfer" ? "door_transfer" : "door_cash")}`
+      : money(0),
+    time: new Date(line.captured_at).toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh",
+      hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric" }),
+  });
+  const list = ref(page, "documents");
+  for (const id of line.documents || []) {
+    const item = document.createElement("li");
+    item.textContent = names.get(id) || `#${id}`;
+    list.append(item);
+  }
+  ref(page, "back").href = `#/stop/${stop.shipment_id}`;
+  const image = ref(page, "qr");
+  image.hidden = !(await drawQr(image, stop.dossier_code));  // offline and never loaded: the code in large type
+  return null;
+}
