@@ -182,5 +182,7 @@ def home_for(user) -> str:
     """The page a user lands on after logging in."""
     if user.role == Role.COURIER:
         return url_for("courier.today")
+    if user.role == Role.AGENCY_DESK:
+        return url_for("desk.incoming")
     return url_for("dispatch.board")
 

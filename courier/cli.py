@@ -5,7 +5,7 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .media import media_store
-from .models import PostOffice, Role, User
+from .models import Agency, PostOffice, Role, User
 
 
 def register(app: Flask) -> None:
@@ -58,21 +58,35 @@ def seed_demo_command() -> None:
 @click.option("--full-name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--post-office", "post_office_code", required=True, help="The post office's code.")
+@click.option("--agency", "agency_code", help="For an agency_desk user: the agency's unit code.")
 @click.password_option()
-def create_user(username, full_name, role, post_office_code, password) -> None:
-    """Create a user of a post office; the password is asked for, never echoed."""
+def create_user(username, full_name, role, post_office_code, agency_code, password) -> None:
+    """Create a user of a post office (or of an agency's desk); the password is asked for, never echoed."""
     office = db.session.execute(
         db.select(PostOffice).filter_by(code=post_office_code)).scalar_one_or_none()
     if office is None:
         raise click.ClickException(f"Không có bưu cục mã {post_office_code!r}.")
+    agency = _desk_agency(Role(role), agency_code)
     username = username.strip().lower()
     if db.session.execute(db.select(User).filter_by(username=username)).first():
         raise click.ClickException(f"Tên đăng nhập {username!r} đã tồn tại.")
-    user = User(username=username, full_name=full_name.strip(), role=Role(role), post_office=office)
+    user = User(username=username, full_name=full_name.strip(), role=Role(role), post_office=office, agency=agency)
     _set_chosen_password(user, password)
     db.session.add(user)
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
+
+
+def _desk_agency(role: Role, agency_code: str | None) -> Agency | None:
+    """The agency a desk user belongs to (required for that role, refused for any other)."""
+    if role is not Role.AGENCY_DESK:
+        if agency_code:
+            raise click.ClickException("Chỉ tài khoản agency_desk mới gắn với một cơ quan (--agency).")
+        return None
+    agency = db.session.execute(db.select(Agency).filter_by(code=(agency_code or "").strip())).scalar_one_or_none()
+    if agency is None:
+        raise click.ClickException(f"Tài khoản agency_desk cần --agency là mã một cơ quan có sẵn (đã cho: {agency_code!r}).")
+    return agency
 
 
 def _set_chosen_password(user: User, password: str) -> None:

@@ -273,6 +273,26 @@ class CitizenNoteForm(FlaskForm):
         DataRequired(_l("Hãy nhập lời nhắn.")), Length(max=300, message=_l("Tối đa 300 ký tự."))])
 
 
+class AcknowledgeForm(FlaskForm):
+    """The agency's desk takes a dossier in; the values are checked by domain.acknowledgement."""
+
+    official_code = StringField(_l("Mã hồ sơ của cơ quan"), validators=[Length(max=80)])
+    promised_date = StringField(_l("Ngày hẹn trả kết quả"), validators=[Length(max=20)])
+
+
+class SendBackForm(FlaskForm):
+    """The agency's desk returns a dossier to be completed; the reason is checked by domain.acknowledgement."""
+
+    reason = TextAreaField(_l("Lý do cần bổ sung (người dân sẽ đọc)"), validators=[Length(max=1000)])
+
+
+class CancelPickupForm(FlaskForm):
+    """The citizen withdraws a pickup request, ticking that they mean it (a slip of the thumb must not)."""
+
+    sure = BooleanField(_l("Tôi chắc chắn muốn hủy yêu cầu này"),
+                        validators=[DataRequired(_l("Hãy đánh dấu để xác nhận hủy."))])
+
+
 class CitizenPhoneCheckForm(FlaskForm):
     """The link's holder proves to be the citizen with the last 4 digits of the phone the agency has."""
 

@@ -133,7 +133,8 @@ def auth(client):
 
 @pytest.fixture
 def users(db, office):
-    """One committed user per role, all of the same post office."""
-    made = {role: factories.user(office, role) for role in ("courier", "dispatcher", "admin")}
+    """One committed user per role, all of the same post office (the desk user of the test agency)."""
+    made = {role: factories.user(office, role) for role in ("courier", "dispatcher", "admin", "agency_desk")}
+    made["agency_desk"].agency = factories.agency()
     db.session.commit()
     return made

@@ -28,9 +28,13 @@ def event_payload(event_id, event_type: str, occurred_at, dossier_code: str, shi
         "event_id": str(event_id), "id": str(event_id), "type": event_type,
         "occurred_at": occurred_at.isoformat().replace("+00:00", "Z"),
         "dossier_code": dossier_code, "shipment_id": str(shipment_id), "state": state,
-        "details": {k: v for k, v in (details or {}).items() if k == "reason"},
+        "details": {k: v for k, v in (details or {}).items() if k in SHARED_DETAILS},
     }
 
+
+# What of an event's details an agency is told: why (a failure, a refusal), and which batch list
+# brought a dossier; never who did it or the personal values.
+SHARED_DETAILS = ("reason", "batch")
 
 NOTIFIED_ACTIONS = {
     "receive": "shipment.received",
@@ -38,6 +42,10 @@ NOTIFIED_ACTIONS = {
     "deliver": "shipment.delivered",
     "fail": "shipment.failed",
     "complete_return": "shipment.returned",
+    # A dossier taken in for the agency (Decision 45's first half).
+    "pick_up": "dossier.picked_up",
+    "refuse_pickup": "dossier.pickup_refused",
+    "send_to_agency": "dossier.handed_to_agency",
 }
 
 

@@ -12,7 +12,7 @@ from ..forms import ConfirmForm, LoginForm
 from ..models import Role, User, login_throttle
 from ..models.user import _hash_method
 
-bp = blueprint_roles(Blueprint("auth", __name__), Role.COURIER, Role.DISPATCHER, Role.ADMIN)
+bp = blueprint_roles(Blueprint("auth", __name__), Role.COURIER, Role.DISPATCHER, Role.ADMIN, Role.AGENCY_DESK)
 
 # Checked when there is no password to check (unknown name), made with the same method as real
 # hashes, so every failure costs the same time as a wrong password.

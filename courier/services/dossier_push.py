@@ -21,7 +21,7 @@ from ..domain.tokens import citizen_url, token_hash
 from ..extensions import db
 from ..ledger import custody
 from ..models import Agency, Dossier, Event, LinkSource, PostOffice, Shipment
-from . import tracking
+from . import pickups, tracking
 from .intake import build_dossier
 
 # Compared between pushes, named as the API names them (the model's name when it differs).
@@ -83,8 +83,11 @@ def push(agency: Agency, clean: CleanDossier) -> PushOutcome:
     office = db.session.get(PostOffice, agency.post_office_id) if agency.post_office_id else None
     if office is None:
         raise NoPostOffice()
-    shipment = custody.register_shipment(build_dossier(agency, clean), office,
-                                         actor_label=f"agency:{agency.code}")
+    dossier = build_dossier(agency, clean)
+    shipment = custody.register_shipment(dossier, office, actor_label=f"agency:{agency.code}")
+    taken_in = pickups.taken_in_as(agency.id, clean.code)
+    if taken_in is not None:
+        taken_in.result_dossier = dossier  # the citizen who asked for the pickup follows the result
     db.session.flush()  # the link is derived from the shipment's public id
     shipment.add_citizen_link(token_hash(_agency_token(shipment)), LinkSource.AGENCY)
     return PushOutcome(shipment, True)

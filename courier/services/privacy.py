@@ -11,7 +11,7 @@ from ..domain.chain import ERASED, ERASURE_EVENT, erase_personal
 from ..domain.storage import MediaStore
 from ..extensions import db
 from ..ledger import custody
-from ..models import Attempt, AuthorisedPerson, Dossier, Event, Proof, Shipment
+from ..models import Attempt, AuthorisedPerson, Dossier, Event, Proof, ProofKind, Shipment
 from ..models.types import utcnow
 
 
@@ -24,6 +24,18 @@ def purge_expired_media(store: MediaStore, retention_days: int) -> int:
     for proof in expired:
         _forget(proof, store)
     return len(expired)
+
+
+def purge_paper_photos(shipment: Shipment, store: MediaStore) -> int:
+    """Delete the photos of a dossier's papers taken at the door, now that the agency has the papers
+    (the citizen was told they are kept only until then); the citizen's signature stays. Their
+    rows and hashes stay, so the chain still verifies. Caller commits."""
+    photos = db.session.execute(
+        db.select(Proof).join(Attempt).where(Attempt.shipment_id == shipment.id, Proof.kind == ProofKind.PHOTO,
+                                             Proof.purged_at.is_(None))).scalars().all()
+    for proof in photos:
+        _forget(proof, store)
+    return len(photos)
 
 
 def _forget(proof: Proof, store: MediaStore) -> None:

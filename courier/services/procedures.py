@@ -75,10 +75,23 @@ def save(agency: Agency, clean: CleanProcedure, procedure: Procedure | None = No
     procedure.agency = agency
     procedure.code, procedure.name = clean.code, clean.name
     procedure.fee_agency, procedure.processing_days = clean.fee_agency, clean.processing_days
-    procedure.documents = [ProcedureDocument(position=index, name=d.name, copies=d.copies, original=d.original,
-                                             required=d.required) for index, d in enumerate(clean.documents)]
+    procedure.documents = _documents(procedure, clean.documents)
     db.session.flush()
     return procedure
+
+
+def _documents(procedure: Procedure, wanted) -> list[ProcedureDocument]:
+    """The procedure's documents as `wanted` lists them, keeping the row (and its id) of each document
+    whose name is unchanged: a courier's phone ticks documents by id, and a checklist captured
+    offline before an edit must still name the same papers when it arrives."""
+    kept = {document.name: document for document in procedure.documents}
+    rows = []
+    for index, document in enumerate(wanted):
+        row = kept.pop(document.name, None) or ProcedureDocument(name=document.name)
+        row.position, row.copies, row.original, row.required = index, document.copies, document.original, \
+            document.required
+        rows.append(row)
+    return rows
 
 
 def set_active(procedure: Procedure, active: bool) -> None:

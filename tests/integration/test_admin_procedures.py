@@ -131,3 +131,22 @@ def test_rows_stop_being_added_at_the_documents_limit(db, client, admin, agency)
     response = post(client, "/admin/procedures/new", {**form(agency, save=""), **rows, "add_row": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "documents-39-name" in page and "documents-40-name" not in page
+
+
+def test_an_edit_keeps_the_ids_of_the_documents_it_does_not_rename(db, office):
+    """A courier's phone ticks documents by id; an edit made while it was offline must not renumber them."""
+    from courier.domain.procedures import CleanDocument, CleanProcedure
+    from courier.services import procedures as catalogue
+
+    procedure = factories.procedure(office)
+    form, copy = procedure.documents
+    ids = {document.name: document.id for document in procedure.documents}
+    catalogue.save(procedure.agency, CleanProcedure(
+        code=procedure.code, name=procedure.name, fee_agency=100_000, processing_days=5,
+        documents=[CleanDocument(name=copy.name, copies=2, original=False, required=True),
+                   CleanDocument(name="Ảnh 4x6", copies=2, original=True, required=True),
+                   CleanDocument(name=form.name, copies=1, original=True, required=True)]), procedure)
+    db.session.commit()
+    after = {document.name: (document.id, document.position, document.copies) for document in procedure.documents}
+    assert after[copy.name] == (ids[copy.name], 0, 2) and after[form.name] == (ids[form.name], 2, 1)
+    assert after["Ảnh 4x6"][0] not in ids.values()

@@ -24,7 +24,9 @@ def test_the_agency_api_never_fails_and_always_answers_as_documented(app, db, of
     db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} == {"/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/webhook"}
+    assert {op.path for op in operations} == {
+        "/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/webhook", "/api/v1/incoming",
+        "/api/v1/incoming/{shipment_id}/acknowledge", "/api/v1/incoming/{shipment_id}/return"}
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)

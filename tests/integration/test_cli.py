@@ -66,3 +66,26 @@ def test_create_user_refuses_an_unknown_office_and_a_short_password(app, office)
     assert unknown.exit_code != 0 and "Không có bưu cục" in unknown.output
     short = runner.invoke(args=base + ["--post-office", office.code], input="abc\nabc\n")
     assert short.exit_code != 0 and "quá ngắn" in short.output
+
+
+def test_a_desk_user_is_tied_to_an_existing_agency_and_lands_on_its_dossiers(app, db, office, client):
+    from tests import factories
+    from tests.conftest import AuthActions
+
+    agency = factories.agency()
+    db.session.commit()
+    runner = app.test_cli_runner()
+    base = ["create-user", "--username", "motcua9", "--full-name", "Đặng Thị Mai", "--role", "agency_desk",
+            "--post-office", office.code]
+    for extra, words in (([], "cần --agency"), (["--agency", "000.00.99.H47"], "cần --agency")):
+        refused = runner.invoke(args=base + extra, input="mat-khau-moi-9\nmat-khau-moi-9\n")
+        assert refused.exit_code != 0 and words in refused.output
+    made = runner.invoke(args=base + ["--agency", agency.code], input="mat-khau-moi-9\nmat-khau-moi-9\n")
+    assert made.exit_code == 0, made.output
+    assert db.session.execute(db.select(User).filter_by(username="motcua9")).scalar_one().agency_id == agency.id
+    courier_with_agency = runner.invoke(args=["create-user", "--username", "x2", "--full-name", "X", "--role",
+                                              "courier", "--post-office", office.code, "--agency", agency.code],
+                                        input="mat-khau-moi-9\nmat-khau-moi-9\n")
+    assert courier_with_agency.exit_code != 0
+    landed = AuthActions(client).login("motcua9", "mat-khau-moi-9")
+    assert landed.headers["Location"] == "/desk/"

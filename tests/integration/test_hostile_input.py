@@ -81,13 +81,13 @@ class TestQuota:
 
 
 def test_every_state_changing_route_refuses_a_request_without_csrf(app, users, client, auth):
-    agency_key = {"api.push_dossier", "api.put_webhook"}
+    agency_key = {"api.push_dossier", "api.put_webhook", "api.acknowledge", "api.send_back"}
     for rule in list(app.url_map.iter_rules()):
         unsafe = rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
         if not unsafe or rule.endpoint in agency_key:
             continue
         path = re.sub(r"<(\w+:)?(\w+)>", lambda m: "1" if m.group(1) == "int:" else str(uuid.uuid4()), rule.rule)
-        for role in ("courier", "dispatcher", "admin"):
+        for role in ("courier", "dispatcher", "admin", "agency_desk"):
             auth.login(users[role].username)
             response = client.open(path, method=sorted(unsafe)[0], data={"x": "1"}, buffered=True)
             if response.status_code != 403:

@@ -55,11 +55,13 @@ TITLES = {
     "not_found": _l("Không có hồ sơ này."),
     "unauthorised": _l("Thiếu hoặc sai khóa API."),
     "no_post_office": _l("Cơ quan chưa được gắn với bưu cục nào."),
+    "not_incoming": _l("Hồ sơ này không ở trạng thái chờ cơ quan tiếp nhận."),
+    "official_code_taken": _l("Mã hồ sơ này đã được dùng cho một hồ sơ khác của cơ quan."),
 }
 
 
 # The agency's part of /api/v1 (the courier's PWA keeps its {error, message} answers).
-AGENCY_PATHS = ("/api/v1/dossiers", "/api/v1/webhook")
+AGENCY_PATHS = ("/api/v1/dossiers", "/api/v1/webhook", "/api/v1/incoming")
 
 
 def is_agency_call(path: str) -> bool:
@@ -134,10 +136,10 @@ def _top_fields(found: list[dict]) -> set[str]:
     return {entry["field"].split(".")[0].split("[")[0] for entry in found}
 
 
-def rule_errors(errors: dict[str, str], already: list[dict]) -> list[dict]:
-    """The domain's {field: code} as entries, leaving out fields the schema already refused."""
+def rule_errors(errors: dict[str, str], already: list[dict], words: dict = DOSSIER_ERRORS) -> list[dict]:
+    """The domain's {field: code} as entries (in `words`), leaving out fields the schema already refused."""
     refused = _top_fields(already)
-    return [entry(_path(name), code, str(DOSSIER_ERRORS.get(code, code)))
+    return [entry(_path(name), code, str(words.get(code, code)))
             for name, code in errors.items() if _path(name)[0] not in refused]
 
 

@@ -105,7 +105,51 @@ class WebhookEvent(BaseModel):
     dossier_code: str
     shipment_id: UUID
     state: str | None
-    details: dict[str, str] = Field(default_factory=dict, description="For a failed visit: its reason")
+    details: dict[str, str] = Field(default_factory=dict, description=(
+        "For a failed visit or a refused pickup: its reason; for dossier.handed_to_agency: the batch list's id"))
+
+
+class IncomingOut(BaseModel):
+    """A dossier the post office took in for the agency, on its way to the desk or at it."""
+
+    shipment_id: str
+    reference: str = Field(description="The post office's reference, printed on the envelope")
+    procedure_code: str = Field(description="As the national portal writes it, e.g. 1.001193")
+    procedure_name: str
+    applicant_name: str
+    applicant_phone: str | None
+    pages: int | None
+    state: str = Field(description="in_transit (on its way), at_agency, returned_for_supplement")
+    batch: str | None = Field(description="The batch list (biên bản bàn giao) it came on")
+    official_code: str | None = Field(default=None, description="The agency's own code, once acknowledged")
+    promised_date: date | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "shipment_id": "6f1c2d9e-8a4b-4f7e-9c1d-2b3a4c5d6e7f", "reference": "TN261203-K7QX2M",
+        "procedure_code": "1.001193", "procedure_name": "Cấp Phiếu lý lịch tư pháp cho công dân",
+        "applicant_name": "Lê Thị Hoa", "applicant_phone": "0912345678", "pages": 4, "state": "in_transit",
+        "batch": "0c6f3f0e-2f5b-4e0c-9d8e-1b2a3c4d5e6f", "official_code": None, "promised_date": None}]})
+
+
+class IncomingListOut(BaseModel):
+    dossiers: list[IncomingOut]
+
+
+class AcknowledgeIn(Strict):
+    """The desk has the dossier: its own dossier code (a result pushed later under this code reaches
+    the same citizen) and the date it promises the result."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"official_code": "000.00.17.H47-261203-0042", "promised_date": "2026-12-17"}]})
+
+    official_code: str = Field(max_length=MAX_CODE)
+    promised_date: date
+
+
+class ReturnIn(Strict):
+    """The dossier goes back to the citizen to be completed (yêu cầu bổ sung), with the reason."""
+
+    reason: str = Field(min_length=1, max_length=300)
 
 
 class WebhookOut(BaseModel):
