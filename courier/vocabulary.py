@@ -14,12 +14,62 @@ STATE_LABELS = {
     State.RETURNING: _l("Đang chuyển hoàn"),
     State.RETURNED: _l("Đã chuyển hoàn về cơ quan"),
     State.CANCELLED: _l("Đã hủy"),
+    State.REQUESTED: _l("Chờ bưu tá đến nhận hồ sơ"),
+    State.PICKUP_REFUSED: _l("Chưa nhận được hồ sơ"),
+    State.PICKED_UP: _l("Bưu điện đã nhận hồ sơ"),
+    State.HANDED_IN: _l("Hồ sơ đã về bưu cục"),
+    State.IN_TRANSIT: _l("Đang chuyển hồ sơ đến cơ quan"),
+    State.AT_AGENCY: _l("Cơ quan đã nhận hồ sơ"),
+    State.RETURNED_FOR_SUPPLEMENT: _l("Cơ quan yêu cầu bổ sung hồ sơ"),
+}
+
+SLOT_LABELS = {
+    "morning": _l("Buổi sáng (8:00–11:30)"),
+    "afternoon": _l("Buổi chiều (13:30–17:00)"),
+}
+
+CHANNEL_LABELS = {
+    "web": _l("Người dân đăng ký trên mạng"),
+    "phone": _l("Nhận qua điện thoại"),
+    "counter": _l("Nộp tại quầy"),
+}
+
+# What each problem with an agency's acknowledgement or return means (courier.domain.acknowledgement,
+# services.agency_desk): on the desk page and in the agency API.
+ACKNOWLEDGEMENT_ERRORS = {
+    "required": _l("Bắt buộc phải có."),
+    "too_long": _l("Quá dài."),
+    "invalid_text": _l("Có ký tự không hợp lệ."),
+    "invalid_code": _l("Mã hồ sơ không đúng dạng (ví dụ 000.00.17.H47-231212-0001)."),
+    "prefix_not_agency": _l("Mã hồ sơ không bắt đầu bằng mã của cơ quan."),
+    "invalid_date": _l("Ngày không đúng (dd/mm/yyyy)."),
+    "in_the_past": _l("Ngày hẹn trả không được trước hôm nay."),
+    "too_far": _l("Ngày hẹn trả quá xa (quá một năm)."),
+    "official_code_taken": _l("Mã hồ sơ này đã được dùng cho một hồ sơ khác của cơ quan."),
+    "not_incoming": _l("Hồ sơ này không ở trạng thái chờ cơ quan tiếp nhận."),
+}
+
+# What each field error of a pickup request means (courier.domain.pickups' codes).
+PICKUP_ERRORS = {
+    "required": _l("Bắt buộc phải có."),
+    "too_long": _l("Quá dài."),
+    "invalid_text": _l("Có ký tự không hợp lệ."),
+    "invalid_phone": _l("Số điện thoại không đúng (ví dụ 0905123456)."),
+    "unknown_procedure": _l("Hãy chọn một thủ tục trong danh sách."),
+    "unknown_ward": _l("Hãy chọn một phường, xã trong danh sách."),
+    "ward_not_served": _l("Bưu điện chưa nhận hồ sơ tại nhà ở phường, xã này: xin nộp tại bưu cục gần nhất."),
+    "invalid_date": _l("Ngày không đúng (dd/mm/yyyy)."),
+    "too_soon": _l("Ngày hẹn sớm nhất là ngày mai."),
+    "too_far": _l("Chỉ hẹn được trong vòng 14 ngày tới."),
+    "invalid_choice": _l("Hãy chọn một buổi trong danh sách."),
+    "consent_required": _l("Cần đồng ý để bưu điện dùng thông tin này khi nhận và chuyển hồ sơ."),
 }
 
 ROLE_LABELS = {
     Role.COURIER: _l("Bưu tá"),
     Role.DISPATCHER: _l("Điều phối"),
     Role.ADMIN: _l("Quản trị"),
+    Role.AGENCY_DESK: _l("Bộ phận một cửa"),
 }
 
 FAILURE_REASON_LABELS = {
@@ -144,3 +194,27 @@ CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = _l("Khi ký, tôi xác nhận đã nhận kết quả và đồng ý để bưu điện lưu chữ ký và ảnh này làm bằng "
                   "chứng giao nhận, chỉ dùng cho việc đối soát, trong thời hạn lưu trữ theo quy định "
                   "(Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân).")
+
+# Why a courier could not take a dossier in at the door (domain.attempts.PICKUP_REFUSALS), in the
+# order the phone offers them.
+PICKUP_REFUSAL_LABELS = {
+    FailureReason.MISSING_DOCUMENT: _l("Thiếu giấy tờ bắt buộc"),
+    FailureReason.ABSENT: _l("Người dân vắng nhà"),
+    FailureReason.WRONG_ADDRESS: _l("Sai địa chỉ"),
+    FailureReason.CITIZEN_DECLINED: _l("Người dân không muốn nộp hồ sơ qua bưu điện"),
+    FailureReason.OTHER: _l("Lý do khác"),
+}
+# The hand-over's field errors only a pickup at the door has (services.door_pickup, domain.attempts).
+SYNC_FIELD_ERRORS.update({
+    "invalid_pages": _l("Số trang phải là số nguyên từ 1 đến 500."),
+    "missing_required": _l("Thiếu giấy tờ bắt buộc của thủ tục: không thể ghi là đã nhận hồ sơ."),
+    "unknown_document": _l("Giấy tờ này không có trong danh sách của thủ tục."),
+    "wrong_direction": _l("Kết quả này không dùng cho bưu gửi này (phát kết quả hay nhận hồ sơ)."),
+})
+
+# Shown to the citizen beside the signature pad when a courier takes a dossier in at the door
+# (the phone's door checklist); its version is recorded with the attempt, as a hand-over's is.
+PICKUP_CONSENT_VERSION = "2026-12-p"
+PICKUP_CONSENT_TEXT = _l("Khi ký, tôi xác nhận đã giao bộ hồ sơ trên cho bưu điện để chuyển đến cơ quan, và đồng ý để "
+                         "bưu điện lưu chữ ký, ảnh này làm bằng chứng; ảnh giấy tờ chỉ được giữ đến khi cơ quan "
+                         "nhận hồ sơ.")

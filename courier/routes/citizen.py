@@ -18,9 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import public
-from ..domain.states import TERMINAL
 from ..extensions import db, limiter
-from ..forms import CitizenNoteForm, CitizenPhoneCheckForm, ConfirmReceiptForm, DisputeForm
+from ..forms import CancelPickupForm, CitizenNoteForm, CitizenPhoneCheckForm, ConfirmReceiptForm, DisputeForm
 from ..media import media_store
 from ..models import ProofKind
 from ..services import tracking
@@ -81,7 +80,7 @@ def track(token: str):
                            locked_until=view.locked_until(), check_form=CitizenPhoneCheckForm(),
                            free_checks=tracking.FREE_CHECKS, lock_hours=tracking.LOCK // timedelta(hours=1),
                            confirm_form=ConfirmReceiptForm(), dispute_form=DisputeForm(),
-                           note_form=CitizenNoteForm())
+                           note_form=CitizenNoteForm(), cancel_form=CancelPickupForm())
 
 
 @bp.route("/<token>/check", methods=["POST"])
@@ -149,8 +148,9 @@ def note(token: str):
     view, form = _open(token), CitizenNoteForm()
     if not _proven(view):
         return _refused(token)
-    if view.shipment.state in TERMINAL:
-        flash(_("Kết quả đã được xử lý xong; không gửi thêm lời nhắn được."), "error")
+    if not view.takes_notes:
+        flash(_("Bưu tá không còn đến nhà bạn cho hồ sơ này; không gửi thêm lời nhắn được.") if view.is_pickup
+              else _("Kết quả đã được xử lý xong; không gửi thêm lời nhắn được."), "error")
     elif form.validate_on_submit():
         try:
             tracking.leave_note(view, form.note.data)
@@ -162,6 +162,26 @@ def note(token: str):
             flash(_("Đã gửi lời nhắn cho bưu tá."), "info")
     else:
         flash(" ".join(form.note.errors) or _("Không gửi được lời nhắn."), "error")
+    return redirect(url_for("citizen.track", token=token))
+
+
+@bp.route("/<token>/cancel", methods=["POST"])
+@public
+def cancel(token: str):
+    """The citizen withdraws a pickup request they no longer need (before the courier has the papers)."""
+    view, form = _open(token), CancelPickupForm()
+    if not _proven(view):
+        return _refused(token)
+    if not form.validate_on_submit():
+        flash(" ".join(map(str, form.sure.errors)) or _("Không hủy được yêu cầu. Hãy thử lại."), "error")
+        return redirect(url_for("citizen.track", token=token))
+    try:
+        tracking.cancel_pickup(view, current_app.config["MAX_DELIVERY_ATTEMPTS"])
+    except tracking.NotCancellable:
+        flash(_("Không thể hủy nữa: bưu điện đã nhận hồ sơ hoặc yêu cầu đã kết thúc."), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã hủy yêu cầu nhận hồ sơ."), "info")
     return redirect(url_for("citizen.track", token=token))
 
 
@@ -190,3 +210,11 @@ def signature(token: str):
     if not path.exists():
         abort(404)
     return send_file(path, mimetype=proof.content_type, max_age=0)
+
+
+def remember_proof(link) -> None:
+    """Let this browser see `link`'s details for PROOF_HOURS without the phone check, as a right
+    answer to it does: for the citizen who has just asked for a pickup with their own phone."""
+    from types import SimpleNamespace
+
+    _remember_proof(SimpleNamespace(link=link))  # it reads the link's id only

@@ -20,16 +20,18 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from ..domain.addresses import find_ward
+from ..domain.pickups import check_request
 from ..domain.formatting import VIETNAM, local_today
 from ..domain.states import Action
 from ..domain.tokens import new_token
 from ..extensions import db
 from ..ledger import custody
 from ..media import media_store
-from ..models import (Agency, AuthorisedPerson, Dossier, LinkSource, Outcome, PostOffice, Procedure,
+from ..models import (Agency, AuthorisedPerson, Channel, Dossier, LinkSource, Outcome, PostOffice, Procedure,
                       ProcedureDocument, Role, Round, RoundStop, Shipment, User)
 from ..models.types import utcnow
 from . import demo_data as data
+from . import pickups
 from .demo_history import hand_over, proof_media, seed_history
 
 PROVINCE_CODE = 48  # Thành phố Đà Nẵng, which Quảng Nam joined on 1 July 2025
@@ -37,6 +39,7 @@ REARRANGEMENT = date(2025, 7, 1)
 SEED = 45
 DOSSIER_COUNT = 40
 STAY_REGISTERED = 6
+PICKUP_REQUESTS = 3
 
 POST_OFFICE = {
     "code": "BC-TAMKY", "name": "Bưu cục Tam Kỳ", "hotline": "02353851234",
@@ -64,6 +67,7 @@ USERS = (
     ("buuta2", "Lê Minh Tuấn", Role.COURIER, "0978342156"),
     ("buuta3", "Phạm Quốc Bảo", Role.COURIER, "0386459021"),
     ("quantri", "Võ Thị Thanh Hương", Role.ADMIN, "0914670233"),
+    ("motcua", "Đặng Thị Mai", Role.AGENCY_DESK, "0905667788"),  # the first agency's one-stop desk
 )
 COURIERS = ("buuta1", "buuta2", "buuta3")  # in the order of data.WARDS' regions
 
@@ -84,10 +88,12 @@ DEMO_PASSWORDS = {
     "buuta2": "demo-buuta2",
     "buuta3": "demo-buuta3",
     "quantri": "demo-quantri",
+    "motcua": "demo-motcua",
 }
 
 # Plain strings (not lazy_gettext): the CLI prints them outside any request.
-ROLE_LABELS_VI = {Role.DISPATCHER: "Điều phối", Role.COURIER: "Bưu tá", Role.ADMIN: "Quản trị"}
+ROLE_LABELS_VI = {Role.DISPATCHER: "Điều phối", Role.COURIER: "Bưu tá", Role.ADMIN: "Quản trị",
+                  Role.AGENCY_DESK: "Một cửa"}
 
 
 def seed_demo(max_attempts: int = 3) -> dict:
@@ -109,6 +115,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
                 for code, name, phone, *_ in AGENCIES]
     users = {name: _user(name, full_name, role, phone, office)
              for name, full_name, role, phone in USERS}
+    users["motcua"].agency = agencies[0]
     db.session.add_all([office, *agencies, *users.values(), *_catalogue(agencies)])
 
     codes: set[str] = set()
@@ -125,6 +132,7 @@ def seed_demo(max_attempts: int = 3) -> dict:
     store = media_store()
     rounds, unassigned = _move(rng, received, office, users, wards, store, max_attempts)
     _history(office, agencies, users, wards, codes, store, max_attempts)
+    requests = _pickup_requests(rng, office, wards)
 
     # One link per kind of page a citizen may see: on the way, delivered,
     # visited in vain, still at the office, not yet handed over by the agency.
@@ -136,8 +144,29 @@ def seed_demo(max_attempts: int = 3) -> dict:
         token, token_hash = new_token()
         shipment.add_citizen_link(token_hash, LinkSource.LABEL)
         links.append((shipment.dossier.code, token))
+    links.append((requests[0].shipment.dossier.code, requests[0].token))
     db.session.flush()
     return {"logins": logins, "citizen_links": links}
+
+
+def _pickup_requests(rng: random.Random, office: PostOffice, wards: dict[str, int]) -> list[pickups.Requested]:
+    """A few citizens who asked on the public page for their dossier to be taken in at home,
+    through the page's own rules; the dispatcher plans them into tomorrow's rounds."""
+    db.session.flush()
+    procedures = pickups.bookable_procedures()
+    today = local_today()
+    made = []
+    for index in range(PICKUP_REQUESTS):
+        procedure = rng.choice(procedures)
+        ward_name = rng.choice(data.WARDS)[0]
+        raw = {"procedure": str(procedure.id), "applicant_name": _person(rng), "applicant_phone": _mobile(rng),
+               "street": _street(rng, ward_name), "ward": str(wards[ward_name]),
+               "preferred_date": (today + timedelta(days=1 + index % 2)).isoformat(),
+               "preferred_slot": ("morning", "afternoon")[index % 2], "consent": "y",
+               "note": "Gọi trước khi đến" if index == 0 else ""}
+        clean = check_request(raw, today=today, procedure_ids={procedure.id}, ward_codes=set(wards.values()))
+        made.append(pickups.request_pickup(clean, office, Channel.WEB, today, at=_vn_time(1, 19.5 + index)))
+    return made
 
 
 def _history(office, agencies, users, wards, codes, store, max_attempts) -> None:

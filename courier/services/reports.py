@@ -7,7 +7,7 @@ from sqlalchemy import func
 from ..domain import reporting
 from ..domain.formatting import VIETNAM
 from ..domain.reporting import CashLine, Movement, Tally, Visit
-from ..domain.states import Action
+from ..domain.states import Action, Direction
 from ..extensions import db
 from ..ledger import checkpoints as ledger_checkpoints
 from ..models import Agency, Attempt, CashHandIn, ChainCheckpoint, Dossier, Event, Outcome, Role, Shipment, User
@@ -29,6 +29,10 @@ class Report:
     # Each chain's last signed head by the range's end: on the printed report, a copy of the
     # checkpoint that no one editing the database can take back.
     checkpoints: list[ChainCheckpoint] = field(default_factory=list)
+    # Every fee collected, at deliveries and at the door for dossiers taken in (the agency's fee is
+    # collected there for a pickup): the fees table and the cash reconciliation count both, the
+    # delivery figures only the deliveries.
+    fees: Tally = field(default_factory=Tally)
 
     @property
     def empty(self) -> bool:
@@ -46,7 +50,8 @@ def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def office_report(post_office_id: int, start: date, end: date) -> Report:
     """Count the office's visits, intake and returns between two dates (both included)."""
     opens, closes = utc_bounds(start, end)
-    visits = _visits(post_office_id, opens, closes)
+    visits = _visits(post_office_id, opens, closes, Direction.DELIVER_RESULT)
+    door = _visits(post_office_id, opens, closes, Direction.COLLECT_DOSSIER)
     received = _movements(post_office_id, Action.RECEIVE, opens, closes)
     returned = _movements(post_office_id, Action.COMPLETE_RETURN, opens, closes)
     by_agency = reporting.tally(visits, received, returned, key=lambda row: row.agency_id)
@@ -57,7 +62,8 @@ def office_report(post_office_id: int, start: date, end: date) -> Report:
 
     couriers = _people(set(by_courier))
     agencies = {a.id: a for a in db.session.scalars(db.select(Agency).where(Agency.id.in_(by_agency)))}
-    cash = reporting.reconcile({c: t.fee(method="cash") for c, t in by_courier.items()},
+    collected = reporting.tally([*visits, *door], key=lambda visit: visit.courier_id)
+    cash = reporting.reconcile({c: t.fee(method="cash") for c, t in collected.items()},
                                handed_in(post_office_id, start, end))
     couriers.update(_people({line.courier_id for line in cash} - set(couriers)))
     return Report(
@@ -68,10 +74,15 @@ def office_report(post_office_id: int, start: date, end: date) -> Report:
         by_day=[(day, by_day.get(day, Tally())) for day in _days(start, end)],
         cash=sorted(((couriers[line.courier_id], line) for line in cash), key=lambda p: p[0].full_name),
         checkpoints=ledger_checkpoints.latest_checkpoints(db.session, before=closes),
+        fees=reporting.tally([*visits, *door]).get(None, Tally()),
     )
 
 
-def _visits(post_office_id: int, opens: datetime, closes: datetime) -> list[Visit]:
+# A visit that did what it came for: a hand-over, or a dossier taken in (its fees were collected).
+_DONE = (Outcome.DELIVERED, Outcome.PICKED_UP)
+
+
+def _visits(post_office_id: int, opens: datetime, closes: datetime, direction: Direction) -> list[Visit]:
     # The phone's clock says when the visit happened; a clock running ahead of
     # ours is not believed (the visit cannot be later than its arrival here).
     rows = db.session.execute(
@@ -79,12 +90,12 @@ def _visits(post_office_id: int, opens: datetime, closes: datetime) -> list[Visi
                   Attempt.outcome, Attempt.captured_at, Attempt.received_at, Dossier.due_date,
                   Attempt.fee_agency_collected, Attempt.fee_postage_collected, Attempt.payment_method)
         .join(Shipment, Attempt.shipment_id == Shipment.id).join(Dossier, Shipment.dossier_id == Dossier.id)
-        .where(Shipment.post_office_id == post_office_id,
+        .where(Shipment.post_office_id == post_office_id, Shipment.direction == direction,
                Attempt.captured_at >= opens, Attempt.received_at >= opens,
                (Attempt.captured_at < closes) | (Attempt.received_at < closes))
     ).all()
     visits = [Visit(shipment_id=r.shipment_id, courier_id=r.courier_id, agency_id=r.agency_id,
-                  ward_code=r.ward_code, delivered=r.outcome == Outcome.DELIVERED,
+                  ward_code=r.ward_code, delivered=r.outcome in _DONE,
                   at=min(r.captured_at, r.received_at), due_date=r.due_date,
                   fee_agency=r.fee_agency_collected, fee_postage=r.fee_postage_collected,
                   payment_method=r.payment_method)

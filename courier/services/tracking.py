@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, literal, or_, update
 
 from ..domain.identity import mask_name
-from ..domain.states import TERMINAL, State
+from ..domain.states import NO_VISIT_AHEAD, TERMINAL, Action, Direction, State, allowed_actions
 from ..domain.storage import MediaStore
 from ..domain.tokens import token_hash
 from ..extensions import db
 from ..ledger import custody
 from ..models import Attempt, CitizenAnswer, CitizenLink, Dossier, Event, Outcome, ProofKind, Shipment
 from ..models.types import UTCDateTime, utcnow
+from . import casework
 
 CONFIRMED, DISPUTED, NOTE = "citizen_confirmed", "citizen_disputed", "citizen_note"
 MAX_NOTE = 300
@@ -57,6 +58,27 @@ class Tracking:
         return self.shipment.state is State.DELIVERED
 
     @property
+    def is_pickup(self) -> bool:
+        return self.shipment.direction is Direction.COLLECT_DOSSIER
+
+    @property
+    def supplement_reason(self) -> str | None:
+        """Why the agency sent the dossier back to be completed, as it wrote it."""
+        sent_back = [event for event in self.timeline if event.action == Action.RETURN_FOR_SUPPLEMENT]
+        return sent_back[-1].details.get("reason") if sent_back else None
+
+    @property
+    def takes_notes(self) -> bool:
+        """Whether a courier is still to come to the door, so a note for them makes sense."""
+        return self.shipment.state not in NO_VISIT_AHEAD
+
+    @property
+    def can_cancel(self) -> bool:
+        """Whether the citizen may still withdraw a pickup request (the papers are not yet ours)."""
+        return self.is_pickup and Action.CANCEL in allowed_actions(
+            self.shipment.state, direction=self.shipment.direction)
+
+    @property
     def can_prove(self) -> bool:
         """Whether the agency gave a phone whose digits a holder can be asked for."""
         return phone_tail(self.shipment.dossier.applicant_phone) is not None
@@ -68,7 +90,8 @@ class Tracking:
 
 
 def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracking | None:
-    """The shipment behind a token, or None if unknown (or revoked); raises LinkExpired."""
+    """What a token's holder follows (the newest shipment of its story, with the whole story's
+    states), or None if the token is unknown (or revoked); raises LinkExpired."""
     if not token or len(token) > 128:
         return None
     found = db.session.execute(
@@ -76,9 +99,13 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
         .where(CitizenLink.token_hash == token_hash(token), CitizenLink.revoked_at.is_(None))).one_or_none()
     if found is None:
         return None
-    shipment, link = found
+    opened, link = found
+    *before, shipment = story(opened)
     events = db.session.execute(
         db.select(Event).filter_by(shipment_id=shipment.id).order_by(Event.created_at, Event.id)).scalars().all()
+    earlier = db.session.execute(
+        db.select(Event).where(Event.shipment_id.in_([s.id for s in before]), Event.to_state.is_not(None))
+        .order_by(Event.created_at, Event.id)).scalars().all() if before else []
     closed = [e.created_at for e in events if e.to_state in {str(s) for s in TERMINAL}]
     if closed and (now or utcnow()) - closed[-1] > timedelta(days=keep_days):
         raise LinkExpired(shipment.post_office.hotline)
@@ -86,11 +113,24 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
         db.select(Attempt).filter_by(shipment_id=shipment.id).order_by(Attempt.id)).scalars().all()
     answers = [e.action for e in events if e.action in (CONFIRMED, DISPUTED)]
     return Tracking(
-        shipment=shipment, link=link, timeline=[e for e in events if e.to_state],
+        shipment=shipment, link=link, timeline=earlier + [e for e in events if e.to_state],
         delivery=next((a for a in reversed(attempts) if a.outcome is Outcome.DELIVERED), None),
         last_failure=next((a for a in reversed(attempts) if a.outcome is Outcome.FAILED), None),
         answered=answers[0] if answers else None, notes=[e for e in events if e.action == NOTE],
     )
+
+
+def story(shipment: Shipment) -> list[Shipment]:
+    """The shipments one citizen's link follows, in order, the one that matters now last: a dossier
+    taken in, then what came back on the same dossier (papers to complete) and the result the agency
+    pushed under the code it gave (Pickup.result_dossier). A result on its own is its own story."""
+    if shipment.direction is not Direction.COLLECT_DOSSIER:
+        return [shipment]
+    dossier_ids = [shipment.dossier_id] + ([shipment.pickup.result_dossier_id]
+                                           if shipment.pickup and shipment.pickup.result_dossier_id else [])
+    return list(db.session.execute(
+        db.select(Shipment).where(Shipment.dossier_id.in_(dossier_ids), Shipment.id >= shipment.id)
+        .order_by(Shipment.id)).scalars())
 
 
 def confirm(tracking: Tracking, rating: int | None, comment: str | None) -> Event:
@@ -107,6 +147,18 @@ def dispute(tracking: Tracking, comment: str | None) -> Event:
     _once(tracking, DISPUTED)
     return custody.note(tracking.shipment, DISPUTED, actor_label="citizen",
                         details={"comment": (comment or "").strip()[:MAX_NOTE]})
+
+
+class NotCancellable(Exception):
+    """The request can no longer be withdrawn: the courier has the dossier, or it is over."""
+
+
+def cancel_pickup(tracking: Tracking, max_attempts: int) -> None:
+    """The citizen withdraws a pickup request; it leaves the rounds it was planned on. Raises
+    NotCancellable. Caller commits."""
+    if not tracking.can_cancel:
+        raise NotCancellable()
+    casework.cancel(tracking.shipment, "citizen_withdrew", None, max_attempts, actor_label="citizen")
 
 
 NOTES_A_DAY = 3  # a convenient time, a change of plan, a correction: more is a phone call

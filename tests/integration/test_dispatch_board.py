@@ -84,15 +84,15 @@ def test_the_live_board_answers_only_its_fingerprint_until_a_hand_over_changes_i
 
 def test_a_citizen_report_and_its_resolution_each_change_the_fingerprint(db, client, day):
     before = live(client)["version"]
-    report = custody.note(day["stops"][0], "citizen_disputed", actor_label="citizen", details={"comment": "Chưa nhận"})
+    report = custody.note(day["stops"][0], "citizen_disputed", actor_label="citizen", details={"comment": "Chưa nhận kết quả"})
     db.session.commit()
     reported = live(client, before)
-    assert reported["version"] != before and "Chưa nhận" in reported["html"]
+    assert reported["version"] != before and "Chưa nhận kết quả" in reported["html"]
     response = client.post(f"/dispatch/concerns/disputes/{report.id}/resolve",
                            data={"csrf_token": csrf_token_from(reported["html"]), "note": "Đã gọi, hẹn phát lại"})
     assert response.status_code == 302
     resolved = live(client, reported["version"])
-    assert resolved["version"] != reported["version"] and "Chưa nhận" not in resolved["html"]
+    assert resolved["version"] != reported["version"] and "Chưa nhận kết quả" not in resolved["html"]
 
 
 def test_an_unchanged_board_costs_two_statements_beyond_the_login(db, client, day):

@@ -1,7 +1,7 @@
 """Reports for a date range: on the page with charts, as Excel and CSV, and the cash counted in."""
 from datetime import date, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,8 @@ from ...domain.addresses import ward_name
 from ...domain.formatting import format_vnd, local_today
 from ...extensions import db
 from ...forms import CashHandInForm, ReportRangeForm, choices
-from ...services import planning, report_export, reports
+from ...services import intake_reports, planning, report_export, reports
+from ...vocabulary import CHANNEL_LABELS
 from .console import bp, flash_form_errors, office_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +55,18 @@ def reports_page():
                            chart=_chart_data(report), shortcuts=_shortcuts(local_today()),
                            agency_rows=[(agency.name, t) for agency, t in report.by_agency],
                            courier_rows=[(user.full_name, t) for user, t in report.by_courier],
-                           commune_rows=[(ward_name(code), t) for code, t in report.by_commune])
+                           commune_rows=[(ward_name(code), t) for code, t in report.by_commune],
+                           **_intake(start, end))
+
+
+def _intake(start: date, end: date) -> dict:
+    """The intake report and its rows with their names, for the page's tables."""
+    intake = intake_reports.intake_report(office_id(), start, end, current_app.config["INTAKE_LIMIT_DAYS"])
+    return {"intake": intake, "intake_rows": {
+        "procedure": intake.by_procedure,
+        "channel": [(CHANNEL_LABELS.get(channel, channel), t) for channel, t in intake.by_channel],
+        "agency": [(agency.name, t) for agency, t in intake.by_agency],
+        "commune": [(ward_name(code), t) for code, t in intake.by_commune]}}
 
 
 @bp.route("/reports/export.xlsx")

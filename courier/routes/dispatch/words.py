@@ -1,7 +1,7 @@
 """Words for the codes a dispatcher reads on a shipment's page: events, visits, proofs."""
 from flask_babel import lazy_gettext as _l
 
-from ...vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS
+from ...vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS, PICKUP_REFUSAL_LABELS
 
 EVENT_LABELS = {
     "register": _l("Cơ quan báo gửi"),
@@ -23,9 +23,19 @@ EVENT_LABELS = {
     "citizen_disputed": _l("Người dân báo chưa nhận được"),
     "citizen_note": _l("Người dân để lại lời nhắn"),
     "concern_resolved": _l("Điều phối viên đánh dấu đã xử lý"),
+    # A dossier taken in: its first event says how it came (action:state, looked up first).
+    "register:requested": _l("Người dân hẹn nhận hồ sơ tại nhà"),
+    "register:picked_up": _l("Nhận hồ sơ tại quầy"),
+    "pick_up": _l("Bưu tá đã nhận hồ sơ tại nhà"),
+    "refuse_pickup": _l("Chưa nhận được hồ sơ"),
+    "hand_in": _l("Hồ sơ nộp về bưu cục"),
+    "send_to_agency": _l("Chuyển đến cơ quan theo biên bản"),
+    "acknowledge": _l("Cơ quan đã tiếp nhận hồ sơ"),
+    "return_for_supplement": _l("Cơ quan trả lại để bổ sung"),
 }
 
-OUTCOME_LABELS = {"delivered": _l("Phát thành công"), "failed": _l("Phát không thành công")}
+OUTCOME_LABELS = {"delivered": _l("Phát thành công"), "failed": _l("Phát không thành công"),
+                  "picked_up": _l("Đã nhận hồ sơ"), "pickup_refused": _l("Chưa nhận được hồ sơ")}
 
 RELATIONSHIP_LABELS = {"applicant": _l("Chính người nộp hồ sơ"), "authorised": _l("Người được ủy quyền")}
 
@@ -47,6 +57,12 @@ FLAG_LABELS = {
     "shipment_returning": _l("Bưu gửi đang được chuyển hoàn khi lần phát này được gửi về."),
     "shipment_returned": _l("Bưu gửi đã được trả lại cơ quan trước đó."),
     "not_taken_out": _l("Bưu tá phát khi chưa quét nhận bưu gửi tại bưu cục."),
+    "shipment_picked_up": _l("Hồ sơ đã được nhận trước đó."),
+    "shipment_handed_in": _l("Hồ sơ đã được nộp về bưu cục trước đó."),
+    "shipment_in_transit": _l("Hồ sơ đã được chuyển đến cơ quan trước đó."),
+    "shipment_at_agency": _l("Cơ quan đã tiếp nhận hồ sơ trước đó."),
+    "shipment_pickup_refused": _l("Đã hết số lần đến nhận hồ sơ."),
+    "shipment_returned_for_supplement": _l("Cơ quan đã trả hồ sơ để bổ sung trước đó."),
 }
 
 DETAIL_LABELS = {
@@ -55,11 +71,23 @@ DETAIL_LABELS = {
     "from_courier": _l("Từ bưu tá"),
     "taken_by": _l("Bưu tá nhận"), "handed_by": _l("Người giao"), "round_date": _l("Ngày phát"), "layout": _l("Khổ in"),
     "link": _l("Đường dẫn"),
+    "channel": _l("Hình thức"), "batch": _l("Biên bản"), "official_code": _l("Mã hồ sơ của cơ quan"),
+    "promised_date": _l("Hẹn trả"), "supplement_of": _l("Bổ sung cho"),
 }
+
+# A visit's reason, a failed delivery's or a refused pickup's (the same code reads as the delivery's).
+FAILURE_LABELS = {**PICKUP_REFUSAL_LABELS, **FAILURE_REASON_LABELS}
+
+
+def document_names(pickup, ids) -> list[str]:
+    """The names of the procedure's documents with these ids, in the procedure's order."""
+    wanted = set(ids or ())
+    return [document.name for document in pickup.procedure.documents if document.id in wanted]
+
 
 # Where a citizen's link was printed (models.LinkSource).
 LINK_SOURCE_LABELS = {"agency": _l("Phiếu hẹn của cơ quan"), "label": _l("Nhãn QR của bưu cục"),
-                      "reprint": _l("Nhãn QR in lại")}
+                      "reprint": _l("Nhãn QR in lại"), "request": _l("Trang xác nhận yêu cầu nhận hồ sơ")}
 
 LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
 
@@ -75,7 +103,7 @@ def words() -> dict:
             "PROOF_LABELS": PROOF_LABELS, "PAYMENT_LABELS": PAYMENT_LABELS, "FLAG_LABELS": FLAG_LABELS,
             "DETAIL_LABELS": DETAIL_LABELS, "LAYOUT_LABELS": LAYOUT_LABELS, "RESCHEDULED": RESCHEDULED,
             "LINK_SOURCE_LABELS": LINK_SOURCE_LABELS,
-            "FAILURE_LABELS": FAILURE_REASON_LABELS, "actor_name": actor_name}
+            "FAILURE_LABELS": FAILURE_LABELS, "actor_name": actor_name, "document_names": document_names}
 
 
 def actor_name(event) -> str:
@@ -103,7 +131,7 @@ def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
         if value in (None, ""):
             continue
         if key == "reason" and event.action == "fail":
-            value = FAILURE_REASON_LABELS.get(value, value)
+            value = FAILURE_LABELS.get(value, value)
         elif key == "reason" and event.action == "attempt_flagged":
             value = FLAG_LABELS.get(value, value)
         elif key == "reason" and value == "rescheduled":
