@@ -25,6 +25,8 @@ from ..models.types import UTCDateTime, utcnow
 from . import casework
 
 CONFIRMED, DISPUTED, NOTE = "citizen_confirmed", "citizen_disputed", "citizen_note"
+# A visit that did not do what it came for: a result not handed over, a dossier not taken in.
+_VAIN = (Outcome.FAILED, Outcome.PICKUP_REFUSED)
 MAX_NOTE = 300
 
 
@@ -60,6 +62,19 @@ class Tracking:
     @property
     def is_pickup(self) -> bool:
         return self.shipment.direction is Direction.COLLECT_DOSSIER
+
+    @property
+    def is_supplement(self) -> bool:
+        """Whether what the link follows now is the dossier's papers going back to be completed."""
+        return any(event.shipment_id == self.shipment.id and "supplement_of" in (event.details or {})
+                   for event in self.timeline)
+
+    @property
+    def missing_papers(self) -> list[str]:
+        """The papers the courier found missing on the last visit that could not take the dossier in."""
+        missing = set(self.last_failure.missing_documents or ()) if self.last_failure else set()
+        pickup = self.shipment.pickup
+        return [document.name for document in pickup.procedure.documents if document.id in missing] if pickup else []
 
     @property
     def supplement_reason(self) -> str | None:
@@ -115,7 +130,7 @@ def open_link(token: str, keep_days: int, now: datetime | None = None) -> Tracki
     return Tracking(
         shipment=shipment, link=link, timeline=earlier + [e for e in events if e.to_state],
         delivery=next((a for a in reversed(attempts) if a.outcome is Outcome.DELIVERED), None),
-        last_failure=next((a for a in reversed(attempts) if a.outcome is Outcome.FAILED), None),
+        last_failure=next((a for a in reversed(attempts) if a.outcome in _VAIN), None),
         answered=answers[0] if answers else None, notes=[e for e in events if e.action == NOTE],
     )
 

@@ -124,3 +124,31 @@ def test_one_link_follows_the_dossier_to_the_agency_and_the_result_back(app, cli
                  "Cơ quan đã nhận hồ sơ", "Chờ nhận từ cơ quan"):
         assert step in page.split("timeline")[-1]
     assert result.dossier.code == "000.00.17.H47-261203-0042"
+
+
+def test_after_a_refused_visit_the_citizen_reads_which_papers_were_missing(app, db, office, users, courier_client):
+    from tests.attempts import post
+    from tests.door import refused
+    from tests.integration.dispatch_support import on_round
+
+    requested = factories.pickup_request(office)
+    on_round(office, users["courier"], users["dispatcher"], [requested.shipment])
+    db.session.commit()
+    assert post(courier_client, refused(requested.shipment), signature=None, photo=None).status_code == 201
+    page = prove(app.test_client(), requested.token, PHONE_TAIL).get_data(as_text=True)
+    assert "Lần đến vừa rồi bưu tá chưa nhận được hồ sơ." in page
+    assert "Lý do: Thiếu giấy tờ bắt buộc: Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp." in page
+
+
+def test_papers_sent_back_to_be_completed_are_followed_with_the_agency_s_reason(app, db, office, users):
+    from courier.services import agency_desk
+    from tests.integration.pickup_support import in_transit
+
+    requested = factories.pickup_request(office)
+    shipment = in_transit(db, office, users["courier"], users["dispatcher"], requested)
+    agency_desk.send_back(shipment, "Thiếu tờ khai có chữ ký", max_attempts=3)
+    db.session.commit()
+    client = app.test_client()
+    page = prove(client, requested.token, PHONE_TAIL).get_data(as_text=True)
+    assert "bưu điện đang mang hồ sơ trả lại để bạn bổ sung. Lý do: Thiếu tờ khai có chữ ký" in page
+    assert "Cơ quan yêu cầu bổ sung hồ sơ" in page.split("timeline")[-1]
