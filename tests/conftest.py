@@ -30,11 +30,16 @@ def database_url(request, tmp_path_factory, worker_id_safe) -> str:
     drop_database(url)
 
 
+# The app's secret in tests, the live server's too: links derived from it (the agency's slip, the
+# door's receipt) made by a test's factory must open on the server the browser talks to.
+SECRET_KEY = "test-secret-key-not-for-production"
+
+
 def _test_settings(url: str, media_dir, **overrides) -> dict:
     settings = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SECRET_KEY": SECRET_KEY,
         "MEDIA_DIR": str(media_dir),
         "CHECKPOINT_KEY_FILE": str(media_dir) + "-checkpoint.pem",
         "CHECKPOINT_LOG_FILE": str(media_dir) + "-checkpoints.jsonl",

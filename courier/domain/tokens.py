@@ -1,5 +1,7 @@
 """Capability tokens for the citizen's link: random, and stored only as a hash."""
+import base64
 import hashlib
+import hmac
 import secrets
 
 TOKEN_BYTES = 18  # 144 bits, past the 128 a guess-proof link needs
@@ -20,3 +22,12 @@ def citizen_url(public_base_url: str, token: str) -> str:
 def token_hash(token: str) -> str:
     """SHA-256 of the token: enough, since the token itself carries 144 random bits."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def derived_token(secret: str, purpose: str, shipment_public_id) -> str:
+    """The same token for the same shipment and purpose, unguessable without the app's secret (144
+    bits, like new_token): a link the server can show again (the agency's slip, the door's receipt)
+    while storing only its hash."""
+    digest = hmac.new(secret.encode(), f"citizen-link:{purpose}:{shipment_public_id}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).rstrip(b"=").decode()

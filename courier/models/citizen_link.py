@@ -20,6 +20,7 @@ class LinkSource(StrEnum):
     LABEL = "label"      # the post office's first QR label
     REPRINT = "reprint"  # a later label, which replaced the one before
     REQUEST = "request"  # shown to the citizen who asked for a pickup (or read to them by phone)
+    RECEIPT = "receipt"  # the QR on the receipt the courier shows at the door (derived: shown again)
 
 
 class CitizenLink(db.Model):

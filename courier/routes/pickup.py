@@ -83,7 +83,7 @@ def ask():
     if request.method == "POST":
         requested = submit(form, procedures, served, Channel.WEB)
         if requested is not None:
-            citizen.remember_proof(requested.shipment.citizen_links[-1])
+            citizen.remember_proof(requested.link)
             session[_SHOWN] = {"token": requested.token, "until": time.time() + SHOW_SECONDS}
             return redirect(url_for("pickup.requested"), 303)
     return page("pickup/request.html", form, procedures)

@@ -7,9 +7,6 @@ The agency's citizen link is derived from the shipment with the app's secret,
 so the API can show it again on every answer while it still opens; only its
 hash is stored, as for every citizen link.
 """
-import base64
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from flask import current_app
@@ -17,7 +14,7 @@ from flask import current_app
 from ..domain.dossiers import CleanDossier, DossierInvalid, check_dossier
 from ..domain.imports import code_prefix
 from ..domain.validation import NATIONAL_DOSSIER_CODE
-from ..domain.tokens import citizen_url, token_hash
+from ..domain.tokens import citizen_url, derived_token, token_hash
 from ..extensions import db
 from ..ledger import custody
 from ..models import Agency, Dossier, Event, LinkSource, PostOffice, Shipment
@@ -117,10 +114,8 @@ def agency_link(shipment: Shipment) -> str | None:
 
 
 def _agency_token(shipment: Shipment) -> str:
-    """The same token for the same shipment, unguessable without the app's secret (144 bits, like new_token)."""
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(),
-                      f"citizen-link:agency:{shipment.public_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).rstrip(b"=").decode()
+    """The same token for the same shipment, unguessable without the app's secret."""
+    return derived_token(current_app.config["SECRET_KEY"], "agency", shipment.public_id)
 
 
 def find(agency: Agency, code: str) -> Shipment | None:

@@ -8,13 +8,16 @@ dispatcher plans it into a round like a result. Nothing here commits: the view d
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
+
 from ..domain import addresses
 from ..domain.pickups import CleanPickup, new_reference
 from ..domain.states import Direction
-from ..domain.tokens import new_token
+from ..domain.tokens import citizen_url, derived_token, new_token
+from ..domain.tokens import token_hash as hash_of
 from ..extensions import db
 from ..ledger import custody
-from ..models import Agency, Channel, Dossier, LinkSource, Pickup, PostOffice, Procedure, Shipment, Slot, User
+from ..models import Agency, Channel, CitizenLink, Dossier, LinkSource, Pickup, PostOffice, Procedure, Shipment, Slot, User
 from ..models.types import utcnow
 
 
@@ -22,6 +25,7 @@ from ..models.types import utcnow
 class Requested:
     shipment: Shipment
     token: str  # the citizen link's token: shown once, only its hash is kept
+    link: CitizenLink  # that link's row (the one the requester is remembered as having proven)
 
 
 def bookable_procedures() -> list[Procedure]:
@@ -72,8 +76,22 @@ def request_pickup(clean: CleanPickup, office: PostOffice, channel: Channel, tod
                              preferred_slot=Slot(clean.preferred_slot), citizen_note=clean.note,
                              created_at=at or utcnow())
     token, token_hash = new_token()
-    shipment.add_citizen_link(token_hash, LinkSource.REQUEST)
-    return Requested(shipment, token)
+    link = shipment.add_citizen_link(token_hash, LinkSource.REQUEST)
+    db.session.flush()  # the receipt's link is derived from the shipment's public id
+    shipment.add_citizen_link(hash_of(_receipt_token(shipment)), LinkSource.RECEIPT)
+    return Requested(shipment, token, link)
+
+
+def receipt_link(shipment: Shipment) -> str | None:
+    """The link the courier's receipt shows as a QR at the door, while it opens (not revoked)."""
+    token = _receipt_token(shipment)
+    if hash_of(token) not in shipment.citizen_token_hashes:
+        return None
+    return citizen_url(current_app.config["PUBLIC_BASE_URL"], token)
+
+
+def _receipt_token(shipment: Shipment) -> str:
+    return derived_token(current_app.config["SECRET_KEY"], "receipt", shipment.public_id)
 
 
 def taken_in_as(agency_id: int, official_code: str) -> Pickup | None:

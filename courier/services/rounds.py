@@ -13,6 +13,7 @@ from ..models import CitizenLink, Dossier, Event, Pickup, Procedure, Round, Roun
 from ..models.types import utcnow
 from ..vocabulary import FAILURE_REASON_LABELS, PICKUP_REFUSAL_LABELS, SLOT_LABELS, STATE_LABELS
 from .door_pickup import collected_for_dossiers
+from .pickups import receipt_link
 
 
 def todays_round(courier: User) -> Round | None:
@@ -125,13 +126,14 @@ def _stop(stop: RoundStop, citizen_note: str | None, bank: tuple[str, str] | Non
         # Prepared here, while online, so the transfer QR shows at the door without signal: what is
         # left to pay (a pickup's, for the agency's fee alone, is in `pickup`).
         "vietqr": None if pickup else _transfer_qr(bank, dossier, agency_due + dossier.fee_postage),
-        "pickup": _pickup(pickup, dossier, agency_due, bank) if pickup else None,
+        "pickup": _pickup(shipment, dossier, agency_due, bank) if pickup else None,
     }
 
 
-def _pickup(pickup: Pickup, dossier: Dossier, agency_due: int, bank: tuple[str, str] | None) -> dict:
+def _pickup(shipment: Shipment, dossier: Dossier, agency_due: int, bank: tuple[str, str] | None) -> dict:
     """What the courier checks at the door for a dossier to take in: the procedure's documents
     (each with the id the door's attempt names it by)."""
+    pickup = shipment.pickup
     procedure = pickup.procedure
     return {
         "procedure_code": procedure.code, "procedure_name": procedure.name,
@@ -148,6 +150,8 @@ def _pickup(pickup: Pickup, dossier: Dossier, agency_due: int, bank: tuple[str, 
         "fee_agency": agency_due,
         # The door checklist collects the agency's fee only: its transfer QR is for that amount.
         "vietqr": _transfer_qr(bank, dossier, agency_due),
+        # What the receipt's QR carries at the door: the citizen's link to follow the dossier.
+        "receipt_link": receipt_link(shipment),
     }
 
 

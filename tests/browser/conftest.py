@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import SECRET_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -51,7 +53,7 @@ class LiveServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = scratch / "gunicorn.log"
-        self.env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="browser-test-key",
+        self.env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY,
                         MEDIA_DIR=str(scratch / "media"),
                         COURIER_INSTANCE_DIR=str(scratch / "instance"),
                         # The checkpoint key and log, which default to the user's state folder.

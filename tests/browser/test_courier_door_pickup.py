@@ -1,5 +1,9 @@
 """At the door (#19): the courier takes a citizen's dossier in on the phone, offline, through the outbox."""
+import io
+
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from courier.domain.attempts import Outcome
@@ -68,7 +72,7 @@ def test_the_courier_takes_the_dossier_in_offline_and_shows_a_receipt(phone, db,
     expect(confirm).to_be_enabled()
     confirm.tap()
 
-    # Kept on the phone, the receipt at once: the reference as a QR, what was taken in.
+    # Kept on the phone, the receipt at once: the citizen's link as a QR, what was taken in.
     expect(phone.get_by_role("heading", name="Biên nhận hồ sơ")).to_be_visible()
     code = door_round["pickup"].dossier.code
     expect(phone.locator(".receipt-code")).to_have_text(code)
@@ -78,7 +82,9 @@ def test_the_courier_takes_the_dossier_in_offline_and_shows_a_receipt(phone, db,
     expect(receipt).not_to_contain_text("Bản chụp CCCD")
     expect(receipt.locator("[data-slot=pages]")).to_have_text("14")
     expect(receipt.locator("[data-slot=fee]")).to_have_text("200.000 ₫ · Tiền mặt")
-    expect(phone.locator(".receipt-view")).to_contain_text("Người dân theo dõi hồ sơ bằng đường dẫn")
+    expect(phone.locator(".receipt-view")).to_contain_text("Người dân quét mã QR này bằng điện thoại")
+    [read] = zxingcpp.read_barcodes(Image.open(io.BytesIO(phone.locator("img.receipt-qr").screenshot())))
+    assert "/t/" in read.text  # the citizen's link (it opens the dossier's page: test_pickup_service)
     pending_count(phone).to_have_text("Chờ gửi: 1")
     screenshot(phone, "courier-door-receipt")
     phone.get_by_role("link", name="Về tuyến phát").tap()

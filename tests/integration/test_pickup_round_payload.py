@@ -64,6 +64,7 @@ def test_each_stop_says_its_way_and_a_pickup_carries_its_checklist(phone, day):
         "preferred_date": TOMORROW.isoformat(), "preferred_date_label": format_date(TOMORROW),
         "preferred_slot": "afternoon", "preferred_slot_label": "Buổi chiều (13:30–17:00)",
         "note": "Gọi trước 15 phút", "fee_agency": 50_000, "vietqr": pickup["pickup"]["vietqr"],
+        "receipt_link": pickup["pickup"]["receipt_link"],
     }
     assert pickup["due_date"] == TOMORROW.isoformat()  # the day asked for, as the list sorts by it
     assert pickup["with_courier"] is False  # nothing was taken out for it

@@ -87,7 +87,8 @@ def document_names(pickup, ids) -> list[str]:
 
 # Where a citizen's link was printed (models.LinkSource).
 LINK_SOURCE_LABELS = {"agency": _l("Phiếu hẹn của cơ quan"), "label": _l("Nhãn QR của bưu cục"),
-                      "reprint": _l("Nhãn QR in lại"), "request": _l("Trang xác nhận yêu cầu nhận hồ sơ")}
+                      "reprint": _l("Nhãn QR in lại"), "request": _l("Trang xác nhận yêu cầu nhận hồ sơ"),
+                      "receipt": _l("Biên nhận tại nhà")}
 
 LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
 

@@ -1,8 +1,8 @@
 // How a pickup's visit ends besides the checklist (door.js): #/pickup-refused/<id>, the dossier
 // not taken in (a reason from the round's list; for a missing document, which ones), and
-// #/receipt/<id>, the biên nhận shown to the citizen once it was taken in. The phone never has
-// the citizen's tracking link (the server keeps only its hash), so the receipt's QR carries the
-// dossier's reference, and the citizen follows the dossier with the link they got when asking.
+// #/receipt/<id>, the biên nhận shown to the citizen once it was taken in. Its QR carries the
+// receipt's citizen link, which the round brings (`pickup.receipt_link`, derived on the server so
+// it can be sent again): the citizen scans it to follow the dossier to its result.
 import { addOptions, clone, fill, money, ref, say, slot, t } from "./dom.js";
 import { drawQr } from "./citizen_link.js";
 import { documentBox, ticked } from "./door.js";
@@ -93,6 +93,8 @@ export async function showReceipt(view, { round, stop, go }) {
   }
   ref(page, "back").href = `#/stop/${stop.shipment_id}`;
   const image = ref(page, "qr");
-  image.hidden = !(await drawQr(image, stop.dossier_code));  // offline and never loaded: the code in large type
+  // The citizen's link to follow the dossier (the round carries it); the reference if it was revoked.
+  // Offline with the QR drawer never loaded: the reference in large type only.
+  image.hidden = !(await drawQr(image, pickup.receipt_link || stop.dossier_code));
   return null;
 }
