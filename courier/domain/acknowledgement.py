@@ -3,7 +3,6 @@
 The desk page and the agency API apply the same rules; problems come back as error
 codes (vocabulary.ACKNOWLEDGEMENT_ERRORS). Nothing here touches the database.
 """
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,7 +14,6 @@ MAX_REASON = 300
 # Decision 45's longest processing times are counted in weeks (land papers: up to 30 working days),
 # so a promised date past a year is a typing mistake.
 LATEST_PROMISE_DAYS = 366
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class AcknowledgementInvalid(ValueError):
@@ -69,13 +67,9 @@ def promise_after(today: date, working_days: int) -> date:
 
 def check_reason(raw: dict) -> str:
     """Why the agency sends a dossier back to be completed: required, one short paragraph."""
-    value = " ".join(str(raw.get("reason") or "").split())
-    if _CONTROL.search(str(raw.get("reason") or "")):
-        raise AcknowledgementInvalid({"reason": "invalid_text"})
-    if not value:
-        raise AcknowledgementInvalid({"reason": "required"})
-    if len(value) > MAX_REASON:
-        raise AcknowledgementInvalid({"reason": "too_long"})
+    value, problem = validation.typed_text(raw.get("reason"), MAX_REASON)
+    if problem:
+        raise AcknowledgementInvalid({"reason": problem})
     return value
 
 

@@ -6,12 +6,11 @@ both sides to sign. Long lists run onto more pages, each with the table's header
 """
 import io
 from dataclasses import dataclass
-from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from .formatting import format_vnd
-from .labels import FONTS
+from .labels import font_of
 
 DPI = 150
 A4 = (1240, 1754)  # at 150 dpi
@@ -69,19 +68,19 @@ def _page(batch: BatchList, lines: list[Line], first: int, number: int, count: i
 
 
 def _heading(pen: ImageDraw.ImageDraw, batch: BatchList, number: int, count: int) -> int:
-    pen.text((A4[0] // 2, MARGIN), "BIÊN BẢN BÀN GIAO HỒ SƠ", font=_font(True, 40), anchor="mt", fill=0)
-    pen.text((A4[0] // 2, MARGIN + 56), f"Số {batch.number} · {batch.made_at}", font=_font(False, 26),
+    pen.text((A4[0] // 2, MARGIN), "BIÊN BẢN BÀN GIAO HỒ SƠ", font=font_of(True, 40), anchor="mt", fill=0)
+    pen.text((A4[0] // 2, MARGIN + 56), f"Số {batch.number} · {batch.made_at}", font=font_of(False, 26),
              anchor="mt", fill=0)
     y = MARGIN + 120
     for text in (f"Bên giao: {batch.post_office}", f"Bên nhận: {batch.agency}",
                  f"Trang {number}/{count}"):
-        pen.text((MARGIN, y), text, font=_font(False, 26), fill=0)
+        pen.text((MARGIN, y), text, font=font_of(False, 26), fill=0)
         y += 38
     return y + 16
 
 
 def _row(pen: ImageDraw.ImageDraw, y: int, cells: tuple[str, ...], bold: bool = False) -> int:
-    font = _font(bold, 18)
+    font = font_of(bold, 18)
     for (left, width), text in zip(COLUMNS, cells):
         pen.rectangle((MARGIN + left, y, MARGIN + left + width, y + ROW), outline=0, width=2)
         pen.multiline_text((MARGIN + left + 7, y + ROW // 2), "\n".join(_two_lines(pen, text, font, width - 14)),
@@ -93,11 +92,11 @@ def _totals_and_signatures(pen: ImageDraw.ImageDraw, y: int, batch: BatchList) -
     pages = sum(line.pages or 0 for line in batch.lines)
     fees = sum(line.fee_collected for line in batch.lines)
     pen.text((MARGIN, y + 24), f"Tổng cộng: {len(batch.lines)} hồ sơ · {pages} tờ · lệ phí thu hộ {format_vnd(fees)}",
-             font=_font(True, 24), fill=0)
+             font=font_of(True, 24), fill=0)
     top = y + 110
     for left, who in ((MARGIN, "BÊN GIAO (Bưu điện)"), (A4[0] // 2 + 20, "BÊN NHẬN (Bộ phận một cửa)")):
-        pen.text((left, top), who, font=_font(True, 24), fill=0)
-        pen.text((left, top + 36), "(Ký, ghi rõ họ tên)", font=_font(False, 20), fill=0)
+        pen.text((left, top), who, font=font_of(True, 24), fill=0)
+        pen.text((left, top + 36), "(Ký, ghi rõ họ tên)", font=font_of(False, 20), fill=0)
 
 
 def _two_lines(pen: ImageDraw.ImageDraw, text: str, font, room: int) -> list[str]:
@@ -118,8 +117,3 @@ def _cut(pen: ImageDraw.ImageDraw, text: str, font, room: int) -> str:
     while text and pen.textlength(text + "…", font=font) > room:
         text = text[:-1]
     return text + "…"
-
-
-@lru_cache(maxsize=8)
-def _font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), pixels)

@@ -65,7 +65,7 @@ def draw_label(label: LabelData, size: tuple[int, int], dpi: int) -> Image.Image
         (label.dossier_code, True, 9), (label.recipient, True, 12),
         (label.commune, False, 10), (f"{label.caption} {label.due_date}".strip(), False, 10),
     ):
-        font = _font(bold, round(points * dpi / 72))
+        font = font_of(bold, round(points * dpi / 72))
         for line in _wrap(pen, text, font, room)[:2]:
             pen.text((x, y), line, font=font, fill=0)
             y += round(font.size * 1.3)
@@ -111,7 +111,8 @@ def _mm(millimetres: float, dpi: int) -> int:
 
 
 @lru_cache(maxsize=16)
-def _font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
+def font_of(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
+    """The printed papers' face (DejaVu Sans, which has every Vietnamese letter) at a pixel size."""
     return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), pixels)
 
 

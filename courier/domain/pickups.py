@@ -4,7 +4,6 @@ The same rules serve the citizen's public form and the clerk who types in a requ
 taken by phone. Every problem is reported at once, as error codes that the interface
 turns into words (vocabulary.PICKUP_ERRORS). Nothing here touches the database.
 """
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +20,6 @@ BOOK_AHEAD_DAYS = 14
 # The reference a pickup carries until the agency gives its official dossier code: "TN" (tiếp
 # nhận), the date, and six letters and digits with none that read alike (no 0/O, 1/I/L).
 _REFERENCE_LETTERS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class PickupInvalid(ValueError):
@@ -84,13 +82,9 @@ def new_reference(today: date, pick=secrets.choice) -> str:
 
 
 def _text(raw, name, limit, errors, required=True) -> str:
-    value = " ".join(str(raw.get(name) or "").split())
-    if _CONTROL.search(str(raw.get(name) or "")):
-        errors[name] = "invalid_text"
-    elif not value and required:
-        errors[name] = "required"
-    elif len(value) > limit:
-        errors[name] = "too_long"
+    value, problem = validation.typed_text(raw.get(name), limit, required)
+    if problem:
+        errors[name] = problem
     return value
 
 

@@ -7,6 +7,22 @@ NATIONAL_DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 # Mobile numbers start 03, 05, 07, 08, 09 (10 digits); landlines 02 + 9 digits.
 _PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+# What no one types into a form: C0 controls but tab and line breaks, and DEL (NUL breaks PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def typed_text(value, limit: int, required: bool = True) -> tuple[str, str | None]:
+    """A text typed into a form, its runs of spaces made one, and what is wrong with it if anything:
+    "invalid_text" (control characters), "required" or "too_long"; None when it is fine."""
+    raw = str(value or "")
+    text = " ".join(raw.split())
+    if _CONTROL.search(raw):
+        return text, "invalid_text"
+    if not text and required:
+        return text, "required"
+    if len(text) > limit:
+        return text, "too_long"
+    return text, None
 
 
 class InvalidCode(ValueError):

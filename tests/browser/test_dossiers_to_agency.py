@@ -29,6 +29,13 @@ def brought_back(db, office, users):
 def test_handed_in_listed_and_acknowledged_with_the_citizen_told(phone, db, users, brought_back):
     (first, second), token = brought_back
     log_in(phone, users["dispatcher"].username, factories.PASSWORD)
+    phone.goto(f"/dispatch/shipments/{first.public_id}")
+    card = phone.locator(".pickup-request")
+    expect(card).to_contain_text("Cấp Phiếu lý lịch tư pháp cho công dân")
+    expect(card).to_contain_text("Người dân đăng ký trên mạng")
+    expect(card.locator(".documents")).to_contain_text("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp")
+    expect(phone.locator(".timeline")).to_contain_text("Hình thức: Người dân đăng ký trên mạng")
+    screenshot(phone, "dispatch-shipment-pickup")
     phone.goto("/dispatch/dossiers")
     expect(phone.locator("aside")).to_contain_text(first.dossier.code)
     for shipment in (first, second):

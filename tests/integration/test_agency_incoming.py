@@ -8,18 +8,9 @@ from courier.services.agency_keys import issue_api_key
 from tests import factories
 from tests.integration.pickup_support import in_transit
 from tests.integration.race_support import race
-from tests.integration.test_agency_api import problems_of
+from tests.integration.test_agency_api import agency, problems_of  # noqa: F401 (agency: a fixture)
 
 CODE = "000.00.17.H47-261203-0042"
-
-
-@pytest.fixture
-def agency(db, office):
-    made = factories.agency()
-    made.post_office = office
-    key = issue_api_key(made)
-    db.session.commit()
-    return made, {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Words for the codes a dispatcher reads on a shipment's page: events, visits, proofs."""
 from flask_babel import lazy_gettext as _l
 
-from ...vocabulary import CONCERN_LABELS, FAILURE_REASON_LABELS, PICKUP_REFUSAL_LABELS
+from ...vocabulary import CHANNEL_LABELS, CONCERN_LABELS, FAILURE_REASON_LABELS, PICKUP_REFUSAL_LABELS
 
 EVENT_LABELS = {
     "register": _l("Cơ quan báo gửi"),
@@ -93,6 +93,7 @@ LINK_SOURCE_LABELS = {"agency": _l("Phiếu hẹn của cơ quan"), "label": _l(
 LAYOUT_LABELS = {"a4": _l("Tờ A4"), "thermal": _l("Nhãn nhiệt 80 mm")}
 
 RESCHEDULED = _l("Hoãn sang ngày khác")
+CITIZEN_WITHDREW = _l("Người dân hủy yêu cầu")
 
 ACTOR_LABELS = {"citizen": _l("Người dân"), "system": _l("Hệ thống")}
 
@@ -131,7 +132,7 @@ def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
         value = details.get(key)
         if value in (None, ""):
             continue
-        if key == "reason" and event.action == "fail":
+        if key == "reason" and event.action in ("fail", "refuse_pickup"):
             value = FAILURE_LABELS.get(value, value)
         elif key == "reason" and event.action == "attempt_flagged":
             value = FLAG_LABELS.get(value, value)
@@ -149,5 +150,9 @@ def event_details(event, names: dict[str, str]) -> list[tuple[str, str]]:
             value = LAYOUT_LABELS.get(value, value)
         elif key == "link":
             value = LINK_SOURCE_LABELS.get(value, value)
+        elif key == "channel":
+            value = CHANNEL_LABELS.get(value, value)
+        elif key == "reason" and value == "citizen_withdrew":
+            value = CITIZEN_WITHDREW
         shown.append((str(label), str(value)))
     return shown

@@ -3,31 +3,19 @@
 // #/receipt/<id>, the biên nhận shown to the citizen once it was taken in. Its QR carries the
 // receipt's citizen link, which the round brings (`pickup.receipt_link`, derived on the server so
 // it can be sent again): the citizen scans it to follow the dossier to its result.
-import { addOptions, clone, fill, money, ref, say, slot, t } from "./dom.js";
+import { clone, fill, money, ref, say, t } from "./dom.js";
 import { drawQr } from "./citizen_link.js";
 import { documentBox, ticked } from "./door.js";
-import { sampleLocation } from "./geo.js";
-import { photoInput } from "./images.js";
+import { visitForm } from "./fail.js";
 import { queue } from "./sync.js";
 
 export function showRefusal(view, { round, stop, go }) {
-  const form = clone("tpl-door-refusal");
-  view.append(form);
-  ref(form, "back").href = `#/stop/${stop.shipment_id}`;
-  fill(form, {
-    name: stop.applicant_name, address: stop.address,
-    "attempt-no": t("attempt_no", { number: (stop.attempts_count || 0) + 1, max: round.max_attempts }),
-  });
-  addOptions(ref(form, "reasons"), "reason",
-    (round.pickup_refusal_reasons || []).map((reason) => ({ value: reason.code, label: reason.label })));
+  const { form, error, location, photo } = visitForm(view, "tpl-door-refusal", round, stop,
+    round.pickup_refusal_reasons || []);
   const documents = (stop.pickup && stop.pickup.documents) || [];
   // The documents a citizen can lack and so be refused for: the required ones (all, if none is).
   const required = documents.filter((paper) => paper.required);
   for (const paper of required.length ? required : documents) ref(form, "missing").append(documentBox(paper, "missing"));
-  const error = slot(form, "error");
-  const location = sampleLocation();
-  const photo = photoInput(form.elements.photo, ref(form, "photo-preview"), (m) => say(error, m),
-    { processing: t("photo_processing"), failed: t("photo_failed") });
   const chosen = () => (form.querySelector('input[name="reason"]:checked') || {}).value;
   form.addEventListener("change", () => {
     ref(form, "missing").hidden = chosen() !== "missing_document";

@@ -5,20 +5,28 @@ import { sampleLocation } from "./geo.js";
 import { photoInput } from "./images.js";
 import { queue } from "./sync.js";
 
-export function showFail(view, { round, stop, go }) {
-  const form = clone("tpl-fail");
+/**
+ * A visit that ended without what it came for, a failed delivery's or a refused pickup's
+ * (door_end.js): the form from `template` with the stop, the visit's number and the `reasons`
+ * ({code, label}); its error slot, the location being sampled, and the optional photo.
+ */
+export function visitForm(view, template, round, stop, reasons) {
+  const form = clone(template);
   view.append(form);
   ref(form, "back").href = `#/stop/${stop.shipment_id}`;
   fill(form, {
     name: stop.applicant_name, address: stop.address,
     "attempt-no": t("attempt_no", { number: (stop.attempts_count || 0) + 1, max: round.max_attempts }),
   });
-  addOptions(ref(form, "reasons"), "reason",
-    round.failure_reasons.map((reason) => ({ value: reason.code, label: reason.label })));
+  addOptions(ref(form, "reasons"), "reason", reasons.map((reason) => ({ value: reason.code, label: reason.label })));
   const error = slot(form, "error");
-  const location = sampleLocation();
   const photo = photoInput(form.elements.photo, ref(form, "photo-preview"), (m) => say(error, m),
     { processing: t("photo_processing"), failed: t("photo_failed") });
+  return { form, error, location: sampleLocation(), photo };
+}
+
+export function showFail(view, { round, stop, go }) {
+  const { form, error, location, photo } = visitForm(view, "tpl-fail", round, stop, round.failure_reasons);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
